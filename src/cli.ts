@@ -1,0 +1,38 @@
+import { Command, CommanderError } from "commander";
+import { configCheck } from "./commands/config-check.js";
+import { processIo, type CommandIo } from "./commands/io.js";
+
+/** Builds the `orgwatch` command tree; each action stores its exit code in `result`. */
+export function buildProgram(io: CommandIo, result: { code: number | Promise<number> }): Command {
+  const program = new Command("orgwatch")
+    .description("Auth-health monitor for Salesforce JWT Bearer integrations")
+    .version("0.1.0")
+    .exitOverride()
+    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
+
+  const config = program.command("config").description("work with the config file");
+  config
+    .command("check")
+    .description("validate a config file: every problem with its YAML path and fix")
+    .requiredOption("-c, --config <file>", "the orgwatch YAML config")
+    .action((opts: { config: string }) => {
+      result.code = configCheck(opts.config, io);
+    });
+
+  return program;
+}
+
+/** Runs the CLI; resolves to the process exit code. */
+export async function main(argv: string[], io: CommandIo = processIo()): Promise<number> {
+  const result: { code: number | Promise<number> } = { code: 0 };
+  const program = buildProgram(io, result);
+  try {
+    await program.parseAsync(argv);
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      return err.exitCode === 0 ? 0 : 2;
+    }
+    throw err;
+  }
+  return await result.code;
+}

@@ -1,0 +1,248 @@
+import { readFileSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import { parseDocument } from "yaml";
+import type { z } from "zod";
+import { OrgwatchError } from "../platform/errors.js";
+import { expandEnv, missingMessage } from "./env.js";
+import { checkCertificate, checkPrivateKey, type KeyStatus } from "./keys.js";
+import { formatPath } from "./paths.js";
+import { orgSchema, topSchema, type OrgEntry, type TopConfig } from "./schema.js";
+import { deriveAudience, isSandboxHost, myDomainOf, type OrgTarget } from "./target.js";
+
+/** One thing wrong with the config, located by its YAML path. */
+export interface ConfigProblem {
+  path: string;
+  message: string;
+  /** `skipped`: the org entry was dropped; `key`: the org stays, unhealthy as key_invalid; `fatal`: nothing runs. */
+  effect: "fatal" | "skipped" | "key" | "warning";
+}
+
+/** A loaded config: what can run, and every problem found on the way. */
+export interface LoadedConfig {
+  file: string;
+  dir: string;
+  top: Omit<TopConfig, "orgs">;
+  orgs: OrgTarget[];
+  problems: ConfigProblem[];
+  /** How many org entries the file had, usable or not. */
+  entries: number;
+}
+
+function issueMessages(
+  error: z.ZodError,
+  prefix: (string | number)[],
+): { path: string; message: string }[] {
+  return error.issues
+    .map((issue) => {
+      const path = [...prefix, ...issue.path.map((p) => (typeof p === "symbol" ? String(p) : p))];
+      if (issue.code === "unrecognized_keys") {
+        return issue.keys.map((key) => ({
+          path: formatPath([...path, key]),
+          message: `unknown field; remove it or check its spelling`,
+        }));
+      }
+      let message = issue.message;
+      if (issue.code === "invalid_type" && /received undefined/.test(message)) {
+        message = "is required";
+      }
+      return [{ path: formatPath(path), message }];
+    })
+    .flat();
+}
+
+function readRelative(dir: string, file: string): string {
+  return readFileSync(resolve(dir, file), "utf8");
+}
+
+function loadKey(entry: OrgEntry, dir: string): KeyStatus {
+  if (entry.privateKey !== undefined) return checkPrivateKey(entry.privateKey);
+  try {
+    return checkPrivateKey(readRelative(dir, entry.privateKeyFile ?? ""));
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? "unreadable";
+    return {
+      ok: false,
+      problem: `cannot be read (${code}); check the path, relative to the config file`,
+    };
+  }
+}
+
+function resolveOrg(
+  entry: OrgEntry,
+  index: number,
+  top: TopConfig,
+  dir: string,
+  problems: ConfigProblem[],
+): OrgTarget {
+  const d = top.defaults;
+  const keyField = entry.privateKey !== undefined ? "privateKey" : "privateKeyFile";
+  const key = loadKey(entry, dir);
+  if (!key.ok) {
+    problems.push({
+      path: formatPath(["orgs", index, keyField]),
+      message: `${key.problem} (org ${entry.id} stays configured and reports key_invalid)`,
+      effect: "key",
+    });
+  }
+  let certificate: OrgTarget["certificate"] = null;
+  if (entry.certificateFile !== undefined) {
+    let text: string | null = null;
+    try {
+      text = readRelative(dir, entry.certificateFile);
+    } catch (err) {
+      certificate = {
+        ok: false,
+        problem: `cannot be read (${(err as NodeJS.ErrnoException).code ?? "unreadable"})`,
+      };
+    }
+    if (text !== null) certificate = checkCertificate(text, key);
+    if (certificate && !certificate.ok) {
+      problems.push({
+        path: formatPath(["orgs", index, "certificateFile"]),
+        message: `${certificate.problem}; expiry warnings are off for ${entry.id}`,
+        effect: "warning",
+      });
+    } else if (certificate?.ok && certificate.matchesKey === false) {
+      problems.push({
+        path: formatPath(["orgs", index, "certificateFile"]),
+        message: `does not belong to the private key; Salesforce will answer "invalid assertion" if this is the certificate uploaded to the app`,
+        effect: "warning",
+      });
+    }
+  }
+  const host = new URL(entry.loginUrl).hostname;
+  return {
+    id: entry.id,
+    name: entry.name ?? entry.id,
+    loginUrl: entry.loginUrl,
+    tokenUrl: `${entry.loginUrl}/services/oauth2/token`,
+    audience: entry.audience ?? deriveAudience(entry.loginUrl),
+    audienceDerived: entry.audience === undefined,
+    sandbox: isSandboxHost(host),
+    myDomainUrl: myDomainOf(entry.loginUrl),
+    clientId: entry.clientId,
+    username: entry.username,
+    key,
+    certificate,
+    interval: entry.interval ?? d.interval,
+    timeout: entry.timeout ?? d.timeout,
+    apiVersion: entry.apiVersion ?? d.apiVersion,
+    checks: entry.checks ?? d.checks,
+    loginBudgetPerHour: entry.loginBudgetPerHour ?? d.loginBudgetPerHour,
+    failureThreshold: entry.failureThreshold ?? d.failureThreshold,
+    successThreshold: entry.successThreshold ?? d.successThreshold,
+    apiFloorPercent: entry.apiFloorPercent ?? d.apiFloorPercent,
+    maxBackoff: entry.maxBackoff ?? d.maxBackoff,
+    tags: entry.tags,
+    createdAt: entry.createdAt ?? null,
+    appId: entry.appId ?? null,
+    appOrgId: entry.appOrgId ?? null,
+    permissionSet: entry.permissionSet ?? null,
+  };
+}
+
+/**
+ * Validates a parsed config tree. Every problem is reported at once; a broken org entry is
+ * skipped and the others still load; only a broken top level is fatal.
+ */
+export function loadConfigTree(
+  raw: unknown,
+  options: { file: string; env: Readonly<Record<string, string | undefined>> },
+): LoadedConfig {
+  const file = resolve(options.file);
+  const dir = dirname(file);
+  const problems: ConfigProblem[] = [];
+  const { value, missing } = expandEnv(raw ?? {}, options.env);
+  const badOrgs = new Set<number>();
+  for (const m of missing) {
+    const inOrg = m.path[0] === "orgs" && typeof m.path[1] === "number";
+    if (inOrg) badOrgs.add(m.path[1] as number);
+    problems.push({
+      path: formatPath(m.path),
+      message: missingMessage(m).split(": ").slice(1).join(": "),
+      effect: inOrg ? "skipped" : "fatal",
+    });
+  }
+  const parsed = topSchema.safeParse(value);
+  if (!parsed.success) {
+    for (const p of issueMessages(parsed.error, [])) problems.push({ ...p, effect: "fatal" });
+    return { file, dir, top: topSchema.parse({}), orgs: [], problems, entries: 0 };
+  }
+  const { orgs: rawOrgs, ...top } = parsed.data;
+  const orgs: OrgTarget[] = [];
+  const seen = new Map<string, number>();
+  rawOrgs.forEach((rawOrg, index) => {
+    const result = orgSchema.safeParse(rawOrg);
+    const entryProblems = result.success ? [] : issueMessages(result.error, ["orgs", index]);
+    if (
+      result.success &&
+      result.data.privateKey === undefined &&
+      result.data.privateKeyFile === undefined
+    ) {
+      entryProblems.push({
+        path: formatPath(["orgs", index, "privateKeyFile"]),
+        message:
+          "is required: give privateKeyFile (a path) or privateKey (PEM or base64 PEM, e.g. ${ACME_KEY})",
+      });
+    }
+    if (
+      result.success &&
+      result.data.privateKey !== undefined &&
+      result.data.privateKeyFile !== undefined
+    ) {
+      entryProblems.push({
+        path: formatPath(["orgs", index, "privateKey"]),
+        message: "give privateKey or privateKeyFile, not both",
+      });
+    }
+    if (result.success) {
+      const earlier = seen.get(result.data.id);
+      if (earlier !== undefined) {
+        entryProblems.push({
+          path: formatPath(["orgs", index, "id"]),
+          message: `"${result.data.id}" is already used by orgs[${earlier}]; ids must be unique`,
+        });
+      }
+    }
+    for (const p of entryProblems) problems.push({ ...p, effect: "skipped" });
+    if (!result.success || entryProblems.length > 0 || badOrgs.has(index)) return;
+    seen.set(result.data.id, index);
+    orgs.push(resolveOrg(result.data, index, parsed.data, dir, problems));
+  });
+  return { file, dir, top, orgs, problems, entries: rawOrgs.length };
+}
+
+/** Reads and validates a config file. Throws only when the file itself cannot be read or parsed. */
+export function loadConfig(
+  file: string,
+  env: Readonly<Record<string, string | undefined>>,
+): LoadedConfig {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (err) {
+    throw new OrgwatchError(
+      "CONFIG_UNREADABLE",
+      `cannot read config ${file} (${(err as NodeJS.ErrnoException).code ?? "error"}); check the --config path`,
+    );
+  }
+  const doc = parseDocument(text, { prettyErrors: true });
+  if (doc.errors.length > 0) {
+    const first = doc.errors[0];
+    throw new OrgwatchError(
+      "CONFIG_INVALID",
+      `${file} is not valid YAML: ${first?.message.split("\n")[0] ?? "parse error"}`,
+    );
+  }
+  return loadConfigTree(doc.toJS(), { file, env });
+}
+
+/** One line that says how many orgs can be checked. */
+export function summarize(config: LoadedConfig): string {
+  const keyBad = config.orgs.filter((o) => !o.key.ok).length;
+  const skipped = config.entries - config.orgs.length;
+  const parts = [`${config.orgs.length - keyBad} of ${config.entries} orgs usable`];
+  if (keyBad > 0) parts.push(`${keyBad} with an unusable key (reported as key_invalid)`);
+  if (skipped > 0) parts.push(`${skipped} skipped`);
+  return parts.join(", ");
+}

@@ -1,0 +1,3 @@
+export * from "./causes.js";
+export * from "./stages.js";
+export * from "./result.js";

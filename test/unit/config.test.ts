@@ -1,0 +1,377 @@
+import { generateKeyPairSync } from "node:crypto";
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { stringify } from "yaml";
+import { loadConfig, loadConfigTree, type LoadedConfig } from "../../src/config/load.js";
+import { main } from "../../src/cli.js";
+import { generateIdentity, type GeneratedIdentity } from "../../src/platform/keygen.js";
+import { tempDir } from "../helpers/tmp.js";
+
+let id: GeneratedIdentity;
+let tmp: ReturnType<typeof tempDir>;
+let ecPem: string;
+let smallRsaPem: string;
+
+beforeAll(() => {
+  id = generateIdentity();
+  tmp = tempDir();
+  writeFileSync(join(tmp.dir, "good.key"), id.privateKeyPem);
+  writeFileSync(join(tmp.dir, "good.crt"), id.certificatePem);
+  ecPem = generateKeyPairSync("ec", { namedCurve: "P-256" })
+    .privateKey.export({ type: "pkcs8", format: "pem" })
+    .toString();
+  smallRsaPem = generateKeyPairSync("rsa", { modulusLength: 1024 })
+    .privateKey.export({ type: "pkcs8", format: "pem" })
+    .toString();
+  writeFileSync(join(tmp.dir, "ec.key"), ecPem);
+  writeFileSync(join(tmp.dir, "small.key"), smallRsaPem);
+  writeFileSync(join(tmp.dir, "garbage.key"), "this is not a key at all\n");
+});
+afterAll(() => tmp.cleanup());
+
+function org(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    id: "acme-prod",
+    loginUrl: "https://acme.my.salesforce.com",
+    clientId: "3MVG9demo",
+    username: "integration@acme.com",
+    privateKeyFile: "./good.key",
+    ...overrides,
+  };
+}
+
+function load(tree: unknown, env: Record<string, string> = {}): LoadedConfig {
+  return loadConfigTree(tree, { file: join(tmp.dir, "orgwatch.yaml"), env });
+}
+
+function messages(config: LoadedConfig): string[] {
+  return config.problems.map((p) => `${p.path}: ${p.message}`);
+}
+
+describe("config schema errors carry their YAML path and a fix", () => {
+  const cases: [string, Record<string, unknown>, string][] = [
+    [
+      "loginUrl not a URL",
+      { loginUrl: "acme.my.salesforce.com" },
+      'orgs[0].loginUrl: "acme.my.salesforce.com" is not a URL; write https://acme.my.salesforce.com',
+    ],
+    ["bad id", { id: "Acme Prod" }, "orgs[0].id: must be 1-64 characters of a-z, 0-9, _ or -"],
+    [
+      "missing clientId",
+      { clientId: undefined },
+      "orgs[0].clientId: is required: the app's Consumer Key",
+    ],
+    [
+      "missing username",
+      { username: undefined },
+      "orgs[0].username: is required: the integration user's Salesforce username",
+    ],
+    [
+      "bad interval",
+      { interval: "5 minutes" },
+      'orgs[0].interval: "5 minutes" is not a duration; write it like 30s, 5m or 1h',
+    ],
+    ["bad apiVersion", { apiVersion: 65 }, "orgs[0].apiVersion:"],
+    [
+      "unknown check",
+      { checks: ["token", "soap"] },
+      "orgs[0].checks[1]: must be one of token, identity, rest, limits, bulk, metadata",
+    ],
+    ["checks without token", { checks: ["rest"] }, "orgs[0].checks: include token"],
+    [
+      "budget too high",
+      { loginBudgetPerHour: 5000 },
+      "orgs[0].loginBudgetPerHour: must be at most 3600",
+    ],
+    [
+      "unknown field",
+      { loginurl: "x" },
+      "orgs[0].loginurl: unknown field; remove it or check its spelling",
+    ],
+    [
+      "no key at all",
+      { privateKeyFile: undefined },
+      "orgs[0].privateKeyFile: is required: give privateKeyFile",
+    ],
+    [
+      "both keys",
+      { privateKey: "x" },
+      "orgs[0].privateKey: give privateKey or privateKeyFile, not both",
+    ],
+    [
+      "bad audience",
+      { audience: "login.salesforce.com" },
+      'orgs[0].audience: "login.salesforce.com" is not a URL; write https://login.salesforce.com',
+    ],
+    ["bad appId", { appId: "abc" }, "orgs[0].appId: must be the app's 0Ci... id"],
+  ];
+  for (const [name, overrides, expected] of cases) {
+    it(name, () => {
+      const config = load({ orgs: [org(overrides)] });
+      expect(config.orgs).toHaveLength(0);
+      expect(messages(config).some((m) => m.startsWith(expected))).toBe(true);
+      expect(config.problems.every((p) => p.effect === "skipped")).toBe(true);
+    });
+  }
+
+  it("reports every problem at once", () => {
+    const config = load({ orgs: [org({ loginUrl: "nope", username: undefined, interval: "x" })] });
+    expect(config.problems.map((p) => p.path).sort()).toEqual([
+      "orgs[0].interval",
+      "orgs[0].loginUrl",
+      "orgs[0].username",
+    ]);
+  });
+
+  it("rejects duplicate ids", () => {
+    const config = load({ orgs: [org(), org()] });
+    expect(config.orgs).toHaveLength(1);
+    expect(messages(config)).toContain(
+      'orgs[1].id: "acme-prod" is already used by orgs[0]; ids must be unique',
+    );
+  });
+
+  it("top-level errors are fatal and name their path", () => {
+    const config = load({
+      server: { listen: "9464" },
+      scheduler: { kind: "kafka" },
+      defaults: { interval: "soon" },
+      storage: { sqlite: "./x.db", retention: { raw: "2 weeks" } },
+      bogus: 1,
+    });
+    const paths = config.problems.map((p) => p.path);
+    expect(paths).toEqual(
+      expect.arrayContaining([
+        "server.listen",
+        "scheduler.kind",
+        "defaults.interval",
+        "storage.retention.raw",
+        "bogus",
+      ]),
+    );
+    expect(config.problems.every((p) => p.effect === "fatal")).toBe(true);
+    expect(messages(config)).toContain('server.listen: must be host:port, e.g. "127.0.0.1:9464"');
+  });
+
+  it("redis scheduler needs a redis URL", () => {
+    const config = load({ scheduler: { kind: "redis", redisUrl: "localhost:6379" } });
+    expect(messages(config)).toContain("scheduler.redisUrl: must be a redis:// or rediss:// URL");
+  });
+});
+
+describe("defaults and derivation", () => {
+  it("applies defaults and per-org overrides", () => {
+    const config = load({
+      defaults: { interval: "10m" },
+      orgs: [org(), org({ id: "b", interval: "1m" })],
+    });
+    expect(config.problems).toEqual([]);
+    expect(config.orgs.map((o) => o.interval)).toEqual([600_000, 60_000]);
+    const first = config.orgs[0];
+    expect(first?.timeout).toBe(10_000);
+    expect(first?.loginBudgetPerHour).toBe(36);
+    expect(first?.checks).toEqual(["token", "identity", "rest", "limits", "bulk", "metadata"]);
+    expect(config.top.storage.retention.raw).toBe(14 * 86_400_000);
+    expect(config.top.scheduler).toEqual({ kind: "inprocess", concurrency: 32 });
+  });
+
+  it("derives the audience from the login URL", () => {
+    const config = load({
+      orgs: [
+        org({ id: "prod" }),
+        org({ id: "sbx", loginUrl: "https://acme--dev.sandbox.my.salesforce.com" }),
+        org({ id: "legacy", loginUrl: "https://acme--dev.my.salesforce.com/" }),
+        org({ id: "test", loginUrl: "https://test.salesforce.com" }),
+        org({ id: "explicit", audience: "https://acme.my.salesforce.com/" }),
+      ],
+    });
+    const aud = Object.fromEntries(
+      config.orgs.map((o) => [o.id, [o.audience, o.sandbox, o.myDomainUrl]]),
+    );
+    expect(aud).toEqual({
+      prod: ["https://login.salesforce.com", false, "https://acme.my.salesforce.com"],
+      sbx: ["https://test.salesforce.com", true, "https://acme--dev.sandbox.my.salesforce.com"],
+      legacy: ["https://test.salesforce.com", true, "https://acme--dev.my.salesforce.com"],
+      test: ["https://test.salesforce.com", true, null],
+      explicit: ["https://acme.my.salesforce.com", false, "https://acme.my.salesforce.com"],
+    });
+    expect(config.orgs[0]?.tokenUrl).toBe("https://acme.my.salesforce.com/services/oauth2/token");
+  });
+});
+
+describe("environment variables", () => {
+  it("expands ${VAR} and names a missing one", () => {
+    const config = load(
+      {
+        server: { apiToken: "${ORGWATCH_API_TOKEN}" },
+        orgs: [org({ username: "${SF_USER}" }), org({ id: "b" })],
+      },
+      { ORGWATCH_API_TOKEN: "0123456789abcdef0123" },
+    );
+    expect(config.top.server.apiToken).toBe("0123456789abcdef0123");
+    expect(config.orgs.map((o) => o.id)).toEqual(["b"]);
+    expect(messages(config)).toContain(
+      "orgs[0].username: environment variable SF_USER is not set; export SF_USER=... before starting orgwatch",
+    );
+  });
+
+  it("a missing variable at the top level is fatal", () => {
+    const config = load({ scheduler: { kind: "redis", redisUrl: "${REDIS_URL}" } });
+    expect(config.problems[0]).toMatchObject({ path: "scheduler.redisUrl", effect: "fatal" });
+    expect(config.problems[0]?.message).toContain("REDIS_URL is not set");
+  });
+});
+
+describe("keys", () => {
+  it("accepts a PEM file, inline PEM and base64 of a PEM", () => {
+    const config = load(
+      {
+        orgs: [
+          org({ id: "file", certificateFile: "./good.crt" }),
+          org({ id: "inline", privateKeyFile: undefined, privateKey: "${KEY_PEM}" }),
+          org({ id: "b64", privateKeyFile: undefined, privateKey: "${KEY_B64}" }),
+        ],
+      },
+      { KEY_PEM: id.privateKeyPem, KEY_B64: Buffer.from(id.privateKeyPem).toString("base64") },
+    );
+    expect(config.problems).toEqual([]);
+    expect(config.orgs.map((o) => o.key.ok)).toEqual([true, true, true]);
+    const cert = config.orgs[0]?.certificate;
+    expect(cert?.ok && cert.matchesKey).toBe(true);
+  });
+
+  const bad: [string, string, RegExp][] = [
+    ["an EC key", "./ec.key", /is an EC \(ECDSA\) key; Salesforce accepts only RSA/],
+    [
+      "a 1024-bit RSA key",
+      "./small.key",
+      /is an RSA key of 1024 bits; Salesforce needs at least 2048/,
+    ],
+    ["garbage", "./garbage.key", /is not a PEM private key/],
+    ["a missing file", "./nope.key", /cannot be read \(ENOENT\)/],
+    ["a certificate instead of a key", "./good.crt", /holds a certificate, not a private key/],
+  ];
+  for (const [name, file, pattern] of bad) {
+    it(`rejects ${name} with its own message and keeps the org as key_invalid`, () => {
+      const config = load({ orgs: [org({ privateKeyFile: file }), org({ id: "ok" })] });
+      expect(config.orgs.map((o) => [o.id, o.key.ok])).toEqual([
+        ["acme-prod", false],
+        ["ok", true],
+      ]);
+      const problem = config.problems.find((p) => p.path === "orgs[0].privateKeyFile");
+      expect(problem?.effect).toBe("key");
+      expect(problem?.message).toMatch(pattern);
+    });
+  }
+
+  it("warns when the certificate does not belong to the key", () => {
+    const other = generateIdentity();
+    writeFileSync(join(tmp.dir, "other.crt"), other.certificatePem);
+    const config = load({ orgs: [org({ certificateFile: "./other.crt" })] });
+    expect(config.orgs).toHaveLength(1);
+    expect(config.problems[0]).toMatchObject({
+      path: "orgs[0].certificateFile",
+      effect: "warning",
+    });
+    expect(config.problems[0]?.message).toMatch(/does not belong to the private key/);
+  });
+
+  it("one broken org among valid ones leaves the valid ones loaded", () => {
+    const config = load({
+      orgs: [org({ id: "a" }), org({ id: "b", loginUrl: "nope" }), org({ id: "c" }), "junk"],
+    });
+    expect(config.orgs.map((o) => o.id)).toEqual(["a", "c"]);
+    expect(config.entries).toBe(4);
+  });
+
+  it("never prints key material, whatever goes wrong", () => {
+    const b64 = Buffer.from(id.privateKeyPem).toString("base64");
+    const config = load({
+      orgs: [
+        org({ id: "a", privateKeyFile: undefined, privateKey: ecPem }),
+        org({ id: "b", privateKeyFile: undefined, privateKey: smallRsaPem }),
+        org({ id: "c", privateKeyFile: undefined, privateKey: id.privateKeyPem.slice(0, 300) }),
+        org({ id: "d", privateKeyFile: undefined, privateKey: b64, loginUrl: "bad" }),
+        org({ id: "e", privateKeyFile: undefined, privateKey: id.privateKeyPem }),
+      ],
+    });
+    const text = JSON.stringify(config) + messages(config).join("\n");
+    const body = (pem: string) => pem.split("\n")[1] ?? "";
+    for (const secret of [
+      body(ecPem),
+      body(smallRsaPem),
+      body(id.privateKeyPem),
+      b64.slice(0, 40),
+    ]) {
+      expect(secret.length).toBeGreaterThan(20);
+      expect(text).not.toContain(secret);
+    }
+    expect(text).toContain("<secret>");
+  });
+});
+
+describe("orgwatch config check", () => {
+  async function run(file: string, env: Record<string, string> = {}) {
+    let out = "";
+    let err = "";
+    const code = await main(["node", "orgwatch", "config", "check", "--config", file], {
+      stdout: (t) => (out += t),
+      stderr: (t) => (err += t),
+      env,
+    });
+    return { code, out, err };
+  }
+
+  it("accepts the shipped example", async () => {
+    const r = await run("config/orgwatch.example.yaml");
+    expect(r).toMatchObject({ code: 0, err: "" });
+  });
+
+  it("accepts the example's org entries once uncommented and given keys", () => {
+    const text = readFileSync("config/orgwatch.example.yaml", "utf8")
+      .replace(/^# {2}/gm, "  ")
+      .replace(/^#$/gm, "");
+    const file = join(tmp.dir, "example.yaml");
+    writeFileSync(
+      file,
+      text.replace(/\.\/secrets\/acme\.(key|crt)/g, (_m, ext: string) => `./good.${ext}`),
+    );
+    const config = loadConfig(file, {
+      ACME_KEY_B64: Buffer.from(id.privateKeyPem).toString("base64"),
+    });
+    expect(messages(config)).toEqual([]);
+    expect(config.orgs.map((o) => o.id)).toEqual(["acme-prod", "acme-dev"]);
+  });
+
+  it("exits 1 with the count of usable orgs when an entry is broken", async () => {
+    const file = join(tmp.dir, "mixed.yaml");
+    writeFileSync(
+      file,
+      stringify({
+        orgs: [
+          org(),
+          org({ id: "b", loginUrl: "b.my.salesforce.com" }),
+          org({ id: "c", privateKeyFile: "./ec.key" }),
+        ],
+      }),
+    );
+    const r = await run(file);
+    expect(r.code).toBe(1);
+    expect(r.out).toContain(
+      "1 of 3 orgs usable, 1 with an unusable key (reported as key_invalid), 1 skipped",
+    );
+    expect(r.err).toContain(
+      'orgs[1].loginUrl: "b.my.salesforce.com" is not a URL; write https://b.my.salesforce.com [org skipped]',
+    );
+  });
+
+  it("exits 2 on unreadable or malformed files", async () => {
+    expect((await run(join(tmp.dir, "missing.yaml"))).code).toBe(2);
+    const file = join(tmp.dir, "broken.yaml");
+    writeFileSync(file, "orgs: [\n");
+    const r = await run(file);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain("is not valid YAML");
+  });
+});
