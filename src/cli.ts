@@ -2,8 +2,13 @@ import { Command, CommanderError } from "commander";
 import { configCheck } from "./commands/config-check.js";
 import { processIo, type CommandIo } from "./commands/io.js";
 
+/** Where a command action leaves its exit code (a promise for long-running commands). */
+export interface CommandResult {
+  code: number | Promise<number>;
+}
+
 /** Builds the `orgwatch` command tree; each action stores its exit code in `result`. */
-export function buildProgram(io: CommandIo, result: { code: number | Promise<number> }): Command {
+export function buildProgram(io: CommandIo, result: CommandResult): Command {
   const program = new Command("orgwatch")
     .description("Auth-health monitor for Salesforce JWT Bearer integrations")
     .version("0.1.0")
@@ -24,7 +29,7 @@ export function buildProgram(io: CommandIo, result: { code: number | Promise<num
 
 /** Runs the CLI; resolves to the process exit code. */
 export async function main(argv: string[], io: CommandIo = processIo()): Promise<number> {
-  const result: { code: number | Promise<number> } = { code: 0 };
+  const result: CommandResult = { code: 0 };
   const program = buildProgram(io, result);
   try {
     await program.parseAsync(argv);
