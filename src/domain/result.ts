@@ -55,6 +55,8 @@ export interface OrgFacts {
   userId?: string;
   username?: string;
   tokenFormat?: "opaque" | "jwt";
+  /** The instance_url of the token exchange: where API calls and Setup links go. */
+  instanceUrl?: string;
   apiUsed?: number;
   apiMax?: number;
   certificateNotAfter?: string;

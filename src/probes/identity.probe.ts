@@ -1,0 +1,49 @@
+import type { Probe } from "./types.js";
+
+interface IdentityBody {
+  username?: unknown;
+  preferred_username?: unknown;
+  active?: unknown;
+  organization_id?: unknown;
+  user_id?: unknown;
+}
+
+/** The identity URL (or userinfo): the token belongs to the configured, active user. */
+export const identityProbe: Probe = {
+  id: "identity",
+  needs: ["token"],
+  countsApi: false,
+  async run(ctx) {
+    const session = ctx.session;
+    if (!session) return { ok: false, evidence: { kind: "local", detail: "no session" } };
+    const where = session.idUrl !== "" ? session.idUrl : "/services/oauth2/userinfo";
+    const outcome = await ctx.client.get(session, where, ctx.target.timeout);
+    if (!outcome.ok) return { ok: false, evidence: outcome.evidence };
+    const body = (outcome.value ?? {}) as IdentityBody;
+    const username =
+      typeof body.username === "string"
+        ? body.username
+        : typeof body.preferred_username === "string"
+          ? body.preferred_username
+          : null;
+    if (typeof body.organization_id === "string") ctx.facts.organizationId = body.organization_id;
+    if (typeof body.user_id === "string") ctx.facts.userId = body.user_id;
+    if (username !== null) ctx.facts.username = username;
+    if (username !== null && username.toLowerCase() !== ctx.target.username.toLowerCase()) {
+      return {
+        ok: false,
+        evidence: {
+          ...outcome.evidence,
+          detail: `the token belongs to ${username}, not the configured ${ctx.target.username}`,
+        },
+      };
+    }
+    if (body.active === false) {
+      return {
+        ok: false,
+        evidence: { ...outcome.evidence, detail: `user ${ctx.target.username} is not active` },
+      };
+    }
+    return { ok: true, evidence: outcome.evidence };
+  },
+};

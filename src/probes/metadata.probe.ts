@@ -1,0 +1,21 @@
+import type { Probe } from "./types.js";
+
+/** A read-only Metadata API SOAP call (describeMetadata): SOAP accepts this token. */
+export const metadataProbe: Probe = {
+  id: "metadata",
+  needs: ["token"],
+  countsApi: true,
+  async run(ctx) {
+    const session = ctx.session;
+    if (!session) return { ok: false, evidence: { kind: "local", detail: "no session" } };
+    const version = ctx.target.apiVersion;
+    const outcome = await ctx.client.metadata(
+      session,
+      version,
+      `<met:describeMetadata><met:asOfVersion>${version}</met:asOfVersion></met:describeMetadata>`,
+      ctx.target.timeout,
+    );
+    if (!outcome.ok) return { ok: false, evidence: outcome.evidence };
+    return { ok: true, evidence: outcome.evidence };
+  },
+};
