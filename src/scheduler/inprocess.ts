@@ -95,7 +95,7 @@ export class InProcessScheduler implements Scheduler {
   }
 
   private async execute(key: string, dueAt: number): Promise<void> {
-    let nextAt: number | null = null;
+    let nextAt: number;
     try {
       nextAt = await this.options.run(key, dueAt);
     } catch (error) {
