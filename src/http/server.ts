@@ -1,0 +1,65 @@
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
+import type { Registry } from "prom-client";
+import type { Logger } from "../platform/logger.js";
+
+/** Options of the HTTP server. */
+export interface HttpServerOptions {
+  /** `host:port`; port 0 picks a free port. */
+  listen: string;
+  registry: Registry;
+  /** Whether the monitor is ready to serve (config loaded, store open, scheduler running). */
+  ready: () => boolean;
+  logger?: Logger;
+}
+
+/** A running server. */
+export interface HttpServer {
+  /** Base URL, e.g. `http://127.0.0.1:9464`. */
+  url: string;
+  /** The fastify instance, for routes added by the composition root before `listen`. */
+  app: FastifyInstance;
+  close(): Promise<void>;
+}
+
+/** Splits `host:port`; an empty host means every interface. */
+export function parseListen(listen: string): { host: string; port: number } {
+  const at = listen.lastIndexOf(":");
+  const host = listen.slice(0, at).replace(/^\[|\]$/g, "") || "0.0.0.0";
+  const port = Number(listen.slice(at + 1));
+  if (at < 0 || !Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new Error(`listen must be host:port, got ${JSON.stringify(listen)}`);
+  }
+  return { host, port };
+}
+
+/** Builds the routes: /metrics, /healthz, /readyz. */
+export function buildHttpApp(options: Omit<HttpServerOptions, "listen">): FastifyInstance {
+  const app: FastifyInstance = options.logger
+    ? // pino 10's Logger and fastify's bundled pino types differ only nominally.
+      Fastify({
+        loggerInstance: options.logger as unknown as FastifyBaseLogger,
+        disableRequestLogging: true,
+      })
+    : Fastify({ logger: false });
+  app.get("/metrics", async (_req, reply) => {
+    const body = await options.registry.metrics();
+    return reply.header("content-type", options.registry.contentType).send(body);
+  });
+  app.get("/healthz", async (_req, reply) => reply.send({ status: "ok" }));
+  app.get("/readyz", async (_req, reply) => {
+    const ready = options.ready();
+    return reply.code(ready ? 200 : 503).send({ status: ready ? "ready" : "not ready" });
+  });
+  return app;
+}
+
+/** Starts the server and resolves once it listens. */
+export async function startHttpServer(options: HttpServerOptions): Promise<HttpServer> {
+  const { host, port } = parseListen(options.listen);
+  const app = buildHttpApp(options);
+  await app.listen({ host, port });
+  const address = app.server.address();
+  const bound = typeof address === "object" && address ? address.port : port;
+  const shownHost = host.includes(":") ? `[${host}]` : host;
+  return { url: `http://${shownHost}:${bound}`, app, close: () => app.close() };
+}

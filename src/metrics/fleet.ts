@@ -1,0 +1,134 @@
+import { Counter, Gauge, Histogram, type Registry } from "prom-client";
+import { CAUSE_IDS } from "../domain/causes.js";
+import { STAGE_IDS } from "../domain/stages.js";
+import {
+  BUDGET_SKIP_REASONS,
+  CHECK_OUTCOMES,
+  ORG_STATES,
+  STAGE_OUTCOMES,
+  type OrgMetricsView,
+} from "./types.js";
+
+/** The fleet counters and histograms fed by results; every label set exists at 0 from the start. */
+export interface FleetInstruments {
+  checks: Counter<"result">;
+  failures: Counter<"cause">;
+  stageResults: Counter<"stage" | "result">;
+  stageDuration: Histogram<"stage">;
+  checkDuration: Histogram;
+  logins: Counter;
+  schedulerLag: Histogram;
+  budgetSkips: Counter<"reason">;
+}
+
+/** Registers the fleet counters and histograms. */
+export function registerFleetInstruments(registry: Registry): FleetInstruments {
+  const registers = [registry];
+  const checks = new Counter({
+    name: "orgwatch_checks_total",
+    help: "Passes finished, by result: healthy, unhealthy, or error (the pass could not run).",
+    labelNames: ["result"],
+    registers,
+  });
+  for (const result of CHECK_OUTCOMES) checks.inc({ result }, 0);
+  const failures = new Counter({
+    name: "orgwatch_check_failures_total",
+    help: "Unhealthy passes by root cause.",
+    labelNames: ["cause"],
+    registers,
+  });
+  for (const cause of CAUSE_IDS) failures.inc({ cause }, 0);
+  const stageResults = new Counter({
+    name: "orgwatch_stage_results_total",
+    help: "Stage outcomes by stage and result: ok, failed or skipped.",
+    labelNames: ["stage", "result"],
+    registers,
+  });
+  for (const stage of STAGE_IDS) {
+    for (const result of STAGE_OUTCOMES) stageResults.inc({ stage, result }, 0);
+  }
+  return {
+    checks,
+    failures,
+    stageResults,
+    stageDuration: new Histogram({
+      name: "orgwatch_stage_duration_seconds",
+      help: "Duration of stages that ran (not skipped), by stage.",
+      labelNames: ["stage"],
+      buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 20],
+      registers,
+    }),
+    checkDuration: new Histogram({
+      name: "orgwatch_check_duration_seconds",
+      help: "Duration of whole passes.",
+      buckets: [0.1, 0.25, 0.5, 1, 2.5, 5, 10, 20, 60],
+      registers,
+    }),
+    logins: new Counter({
+      name: "orgwatch_login_requests_total",
+      help: "Token requests the monitor sent (each counts against a user's login budget).",
+      registers,
+    }),
+    schedulerLag: new Histogram({
+      name: "orgwatch_scheduler_lag_seconds",
+      help: "How late checks started after they were due.",
+      buckets: [0.1, 0.5, 1, 5, 15, 30, 60, 120, 300, 900],
+      registers,
+    }),
+    budgetSkips: skipCounter(registry),
+  };
+}
+
+function skipCounter(registry: Registry): Counter<"reason"> {
+  const counter = new Counter({
+    name: "orgwatch_budget_skips_total",
+    help: "Checks or stages skipped to protect a budget: login_budget or api_floor.",
+    labelNames: ["reason"],
+    registers: [registry],
+  });
+  for (const reason of BUDGET_SKIP_REASONS) counter.inc({ reason }, 0);
+  return counter;
+}
+
+/** Registers the fleet gauges, computed from the provider at scrape time. */
+export function registerFleetGauges(
+  registry: Registry,
+  orgs: () => Iterable<OrgMetricsView>,
+): void {
+  new Gauge({
+    name: "orgwatch_orgs",
+    help: "Configured orgs by health state: unknown, healthy, unhealthy.",
+    labelNames: ["state"],
+    registers: [registry],
+    collect() {
+      const counts = new Map<string, number>(ORG_STATES.map((s) => [s, 0]));
+      for (const org of orgs()) counts.set(org.state, (counts.get(org.state) ?? 0) + 1);
+      for (const [state, n] of counts) this.set({ state }, n);
+    },
+  });
+  new Gauge({
+    name: "orgwatch_orgs_by_cause",
+    help: "Unhealthy orgs by current root cause; every cause is present, at 0 when none.",
+    labelNames: ["cause"],
+    registers: [registry],
+    collect() {
+      const counts = new Map<string, number>(CAUSE_IDS.map((c) => [c, 0]));
+      for (const org of orgs()) {
+        if (org.state === "unhealthy" && org.cause) {
+          counts.set(org.cause, (counts.get(org.cause) ?? 0) + 1);
+        }
+      }
+      for (const [cause, n] of counts) this.set({ cause }, n);
+    },
+  });
+  new Gauge({
+    name: "orgwatch_orgs_backoff",
+    help: "Orgs checked less often than their interval because of repeated failures.",
+    registers: [registry],
+    collect() {
+      let n = 0;
+      for (const org of orgs()) if (org.backoffLevel > 0) n += 1;
+      this.set(n);
+    },
+  });
+}

@@ -1,0 +1,46 @@
+import { Registry } from "prom-client";
+import type { CheckResult } from "../domain/result.js";
+import { registerFleetGauges, registerFleetInstruments } from "./fleet.js";
+import { learnFacts, registerOrgGauges, type OrgFactsCache } from "./org.js";
+import type { MetricsOptions, OrgwatchMetrics } from "./types.js";
+
+export * from "./types.js";
+
+/** A fresh registry without prom-client's default Node metrics (promtool rejects those). */
+export function createRegistry(): Registry {
+  return new Registry();
+}
+
+/** Registers every orgwatch metric on the given registry and returns the feeding API. */
+export function createMetrics(options: MetricsOptions): OrgwatchMetrics {
+  const { registry, perOrg, orgs } = options;
+  const fleet = registerFleetInstruments(registry);
+  registerFleetGauges(registry, orgs);
+  const facts = new Map<string, OrgFactsCache>();
+  if (perOrg) registerOrgGauges(registry, orgs, facts);
+
+  const recordResult = (result: CheckResult): void => {
+    fleet.checks.inc({ result: result.healthy ? "healthy" : "unhealthy" });
+    if (!result.healthy) fleet.failures.inc({ cause: result.diagnosis?.cause ?? "unknown" });
+    if (result.loginAttempted) fleet.logins.inc();
+    for (const stage of result.stages) {
+      const outcome = stage.skipped ? "skipped" : stage.ok ? "ok" : "failed";
+      fleet.stageResults.inc({ stage: stage.stage, result: outcome });
+      if (!stage.skipped)
+        fleet.stageDuration.observe({ stage: stage.stage }, stage.durationMs / 1000);
+    }
+    const took = Date.parse(result.finishedAt) - Date.parse(result.startedAt);
+    if (Number.isFinite(took) && took >= 0) fleet.checkDuration.observe(took / 1000);
+    if (perOrg) learnFacts(facts, result);
+  };
+
+  return {
+    recordResult,
+    countCheckError: () => fleet.checks.inc({ result: "error" }),
+    observeSchedulerLag: (seconds) => fleet.schedulerLag.observe(Math.max(0, seconds)),
+    countBudgetSkip: (reason) => fleet.budgetSkips.inc({ reason }),
+    forgetOrg: (orgId) => {
+      facts.delete(orgId);
+    },
+  };
+}

@@ -1,0 +1,155 @@
+import type Database from "better-sqlite3";
+
+/** One schema step. Never edit a released migration: append a new one. */
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+/**
+ * The schema, as ordered steps. Timestamps are integer epoch milliseconds (cheap range scans for
+ * prune and rollup); the store converts them to ISO strings at its interface.
+ */
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: "history",
+    sql: `
+      CREATE TABLE checks (
+        check_id TEXT PRIMARY KEY,
+        org_id TEXT NOT NULL,
+        started_at INTEGER NOT NULL,
+        finished_at INTEGER NOT NULL,
+        healthy INTEGER NOT NULL,
+        cause TEXT,
+        stage TEXT,
+        transient INTEGER NOT NULL DEFAULT 0,
+        summary TEXT,
+        login_attempted INTEGER NOT NULL DEFAULT 0
+      );
+      CREATE INDEX checks_org_started ON checks (org_id, started_at);
+      CREATE INDEX checks_started ON checks (started_at);
+      CREATE TABLE check_results (
+        check_id TEXT NOT NULL,
+        org_id TEXT NOT NULL,
+        stage TEXT NOT NULL,
+        started_at INTEGER NOT NULL,
+        ok INTEGER NOT NULL,
+        skipped INTEGER NOT NULL,
+        skip_reason TEXT,
+        duration_ms REAL NOT NULL,
+        http_status INTEGER,
+        error_code TEXT,
+        cause TEXT,
+        PRIMARY KEY (check_id, stage)
+      ) WITHOUT ROWID;
+      CREATE INDEX check_results_started ON check_results (started_at);
+      CREATE TABLE org_state (
+        org_id TEXT PRIMARY KEY,
+        state TEXT NOT NULL CHECK (state IN ('unknown', 'healthy', 'unhealthy')),
+        cause TEXT,
+        state_since INTEGER,
+        consecutive_failures INTEGER NOT NULL DEFAULT 0,
+        consecutive_successes INTEGER NOT NULL DEFAULT 0,
+        last_check_at INTEGER,
+        last_success_at INTEGER,
+        first_seen_at INTEGER,
+        first_success_at INTEGER,
+        last_organization_id TEXT,
+        last_username TEXT,
+        last_instance_url TEXT,
+        config_hash TEXT,
+        config_changed_at INTEGER,
+        next_check_at INTEGER,
+        backoff_level INTEGER NOT NULL DEFAULT 0
+      );
+      CREATE TABLE incidents (
+        id TEXT PRIMARY KEY,
+        org_id TEXT NOT NULL,
+        cause TEXT NOT NULL,
+        opened_at INTEGER NOT NULL,
+        closed_at INTEGER,
+        last_check_id TEXT
+      );
+      CREATE UNIQUE INDEX incidents_one_open ON incidents (org_id) WHERE closed_at IS NULL;
+      CREATE TABLE incident_deliveries (
+        incident_id TEXT NOT NULL REFERENCES incidents (id) ON DELETE CASCADE,
+        notifier TEXT NOT NULL,
+        kind TEXT NOT NULL CHECK (kind IN ('open', 'update', 'resolve')),
+        delivered_at INTEGER,
+        external_ref TEXT,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        last_error TEXT,
+        UNIQUE (incident_id, notifier, kind)
+      );
+      CREATE TABLE login_ledger (
+        username TEXT NOT NULL,
+        at INTEGER NOT NULL
+      );
+      CREATE INDEX login_ledger_user_at ON login_ledger (username, at);
+      CREATE INDEX login_ledger_at ON login_ledger (at);
+    `,
+  },
+  {
+    version: 2,
+    name: "rollups",
+    sql: `
+      CREATE TABLE rollup_hourly (
+        org_id TEXT NOT NULL,
+        bucket_start INTEGER NOT NULL,
+        checks INTEGER NOT NULL,
+        failures INTEGER NOT NULL,
+        causes TEXT NOT NULL,
+        token_p50_ms REAL,
+        token_avg_ms REAL,
+        token_max_ms REAL,
+        PRIMARY KEY (org_id, bucket_start)
+      ) WITHOUT ROWID;
+      CREATE INDEX rollup_hourly_bucket ON rollup_hourly (bucket_start);
+      CREATE TABLE rollup_daily (
+        org_id TEXT NOT NULL,
+        bucket_start INTEGER NOT NULL,
+        checks INTEGER NOT NULL,
+        failures INTEGER NOT NULL,
+        causes TEXT NOT NULL,
+        token_p50_ms REAL,
+        token_avg_ms REAL,
+        token_max_ms REAL,
+        PRIMARY KEY (org_id, bucket_start)
+      ) WITHOUT ROWID;
+      CREATE INDEX rollup_daily_bucket ON rollup_daily (bucket_start);
+      CREATE TABLE rollup_watermark (
+        level TEXT PRIMARY KEY,
+        done_until INTEGER NOT NULL
+      );
+    `,
+  },
+];
+
+/** Applies every migration not yet recorded in `schema_migrations`; returns the versions applied. */
+export function migrate(db: Database.Database, migrations = MIGRATIONS): number[] {
+  db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
+    version INTEGER PRIMARY KEY,
+    name TEXT NOT NULL,
+    applied_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+  )`);
+  const done = new Set(
+    db
+      .prepare<[], { version: number }>("SELECT version FROM schema_migrations")
+      .all()
+      .map((row) => row.version),
+  );
+  const record = db.prepare("INSERT INTO schema_migrations (version, name) VALUES (?, ?)");
+  const applied: number[] = [];
+  for (const step of [...migrations].sort((a, b) => a.version - b.version)) {
+    if (done.has(step.version)) continue;
+    // Each step and its bookkeeping row commit together: a crash mid-step leaves it unapplied.
+    db.transaction(() => {
+      db.exec(step.sql);
+      record.run(step.version, step.name);
+    })();
+    applied.push(step.version);
+  }
+  return applied;
+}
