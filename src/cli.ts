@@ -1,6 +1,10 @@
 import { Command, CommanderError } from "commander";
+import { registerCheck } from "./commands/check.js";
 import { configCheck } from "./commands/config-check.js";
+import { registerHistory } from "./commands/history.js";
 import { processIo, type CommandIo } from "./commands/io.js";
+import { registerRun } from "./commands/run.js";
+import { registerSimulate } from "./commands/simulate.js";
 
 /** Where a command action leaves its exit code (a promise for long-running commands). */
 export interface CommandResult {
@@ -24,6 +28,10 @@ export function buildProgram(io: CommandIo, result: CommandResult): Command {
       result.code = configCheck(opts.config, io);
     });
 
+  registerCheck(program, io, result);
+  registerRun(program, io, result);
+  registerHistory(program, io, result);
+  registerSimulate(program, io, result);
   return program;
 }
 

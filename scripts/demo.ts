@@ -1,0 +1,164 @@
+/**
+ * `npm run demo`: starts the bundled Salesforce simulator with a handful of orgs in typical broken
+ * states, runs one real `orgwatch check` pass against them (classified table and fix steps), then
+ * runs the monitor (`orgwatch run`) until Ctrl-C. `--once` stops after the check pass.
+ * Keys are generated for this run into a temporary folder; nothing secret is committed.
+ */
+import { generateKeyPairSync } from "node:crypto";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { stringify } from "yaml";
+import { main } from "../src/cli.js";
+import { processIo } from "../src/commands/io.js";
+import { generateIdentity } from "../src/platform/keygen.js";
+import { startSimulator } from "../src/simulator/index.js";
+
+interface DemoOrg {
+  id: string;
+  name: string;
+  myDomain: string;
+  sandbox?: boolean;
+  scenario: string;
+  key?: string;
+  extra?: Record<string, unknown>;
+}
+
+const CLIENT_ID = "3MVG9demoConsumerKey";
+
+const ORGS: DemoOrg[] = [
+  { id: "acme-prod", name: "Acme production", myDomain: "acme", scenario: "healthy" },
+  {
+    id: "globex-prod",
+    name: "Globex (user not pre-authorized)",
+    myDomain: "globex",
+    scenario: "user_not_preauthorized",
+  },
+  {
+    id: "initech-uat",
+    name: "Initech UAT sandbox (audience for production)",
+    myDomain: "initech--uat",
+    sandbox: true,
+    scenario: "healthy",
+    extra: { audience: "https://login.salesforce.com" },
+  },
+  {
+    id: "umbrella-prod",
+    name: "Umbrella (key does not match the uploaded certificate)",
+    myDomain: "umbrella",
+    scenario: "healthy",
+    key: "other.key",
+    extra: { certificateFile: "./app.crt" },
+  },
+  {
+    id: "hooli-prod",
+    name: "Hooli (app created a minute ago)",
+    myDomain: "hooli",
+    scenario: "app_propagating",
+  },
+  {
+    id: "piedpiper-dev",
+    name: "Pied Piper dev sandbox (refreshed: user renamed)",
+    myDomain: "piedpiper--dev",
+    sandbox: true,
+    scenario: "user_not_found",
+  },
+  {
+    id: "stark-prod",
+    name: "Stark (API Enabled missing)",
+    myDomain: "stark",
+    scenario: "api_disabled",
+  },
+  {
+    id: "wayne-prod",
+    name: "Wayne (JWT-format access tokens)",
+    myDomain: "wayne",
+    scenario: "jwt_token_format_unsupported",
+  },
+  {
+    id: "oscorp-prod",
+    name: "Oscorp (1024-bit key)",
+    myDomain: "oscorp",
+    scenario: "healthy",
+    key: "small.key",
+  },
+];
+
+function loginUrl(org: DemoOrg, port: number): string {
+  const host = org.sandbox
+    ? `${org.myDomain}.sandbox.my.salesforce.com`
+    : `${org.myDomain}.my.salesforce.com`;
+  return `http://${host}:${port}`;
+}
+
+async function demo(): Promise<number> {
+  const once = process.argv.includes("--once");
+  const dir = mkdtempSync(join(tmpdir(), "orgwatch-demo-"));
+  const app = generateIdentity({ commonName: "orgwatch-demo" });
+  const other = generateIdentity({ commonName: "someone-else" });
+  writeFileSync(join(dir, "app.key"), app.privateKeyPem, { mode: 0o600 });
+  writeFileSync(join(dir, "app.crt"), app.certificatePem);
+  writeFileSync(join(dir, "other.key"), other.privateKeyPem, { mode: 0o600 });
+  const small = generateKeyPairSync("rsa", { modulusLength: 1024 }).privateKey;
+  writeFileSync(join(dir, "small.key"), small.export({ type: "pkcs8", format: "pem" }), {
+    mode: 0o600,
+  });
+
+  const sim = await startSimulator({
+    spec: {
+      apps: [{ clientId: CLIENT_ID, certificate: app.certificatePem }],
+      orgs: ORGS.map((o) => ({
+        id: o.id,
+        name: o.name,
+        myDomain: o.myDomain,
+        sandbox: o.sandbox ?? false,
+        app: CLIENT_ID,
+        users: [
+          {
+            username: `integration@${o.id}.example.com${o.sandbox && o.scenario !== "user_not_found" ? ".uat" : ""}`,
+          },
+        ],
+        scenario: o.scenario as "healthy",
+      })),
+    },
+  });
+  const configFile = join(dir, "orgwatch.yaml");
+  writeFileSync(
+    configFile,
+    stringify({
+      server: { listen: "127.0.0.1:0" },
+      storage: { sqlite: "./orgwatch.db" },
+      defaults: { interval: "30s", timeout: "5s" },
+      orgs: ORGS.map((o) => ({
+        id: o.id,
+        name: o.name,
+        loginUrl: loginUrl(o, sim.port),
+        clientId: CLIENT_ID,
+        username: `integration@${o.id}.example.com${o.sandbox && o.scenario !== "user_not_found" ? ".uat" : ""}`,
+        privateKeyFile: `./${o.key ?? "app.key"}`,
+        permissionSet: "Integration",
+        ...o.extra,
+      })),
+    }),
+  );
+  const base = processIo();
+  const io = { ...base, env: { ...base.env, ORGWATCH_RESOLVE: "*.salesforce.com=127.0.0.1" } };
+  const say = (text: string): void => void process.stdout.write(`${text}\n`);
+  say(`Salesforce simulator on ${sim.url} (every *.my.salesforce.com name is pinned to it).`);
+  say(`Config: ${configFile}\n`);
+  say("One check pass (`orgwatch check`):\n");
+  await main(["node", "orgwatch", "check", "--config", configFile], io);
+  if (once) {
+    await sim.close();
+    return 0;
+  }
+  say("\nNow the monitor (`orgwatch run`), checking every 30 s. Look at:");
+  say(`  history:  npx orgwatch history --config ${configFile} --org globex-prod`);
+  say("  metrics:  the /metrics URL printed below");
+  say("Stop with Ctrl-C.\n");
+  const code = await main(["node", "orgwatch", "run", "--config", configFile], io);
+  await sim.close();
+  return code;
+}
+
+process.exitCode = await demo();

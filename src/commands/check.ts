@@ -1,0 +1,80 @@
+import type { Command } from "commander";
+import type { CommandResult } from "../cli.js";
+import { loadConfig, type LoadedConfig } from "../config/load.js";
+import { EMPTY_HISTORY } from "../domain/history.js";
+import { systemClock } from "../platform/clock.js";
+import { OrgwatchError } from "../platform/errors.js";
+import { createHttpSend, pinnedLookup } from "../platform/http.js";
+import { mapPool } from "../platform/pool.js";
+import { checkOrg } from "../monitor/check-org.js";
+import { SalesforceClient } from "../salesforce/client.js";
+import { reportConfig } from "./config-check.js";
+import { humanReport, jsonOrg } from "./check-output.js";
+import type { CommandIo } from "./io.js";
+
+/** Options of `orgwatch check`. */
+export interface CheckOptions {
+  config: string;
+  org?: string[];
+  json?: boolean;
+}
+
+/** Builds the Salesforce wire client from the environment (ORGWATCH_RESOLVE pins DNS names). */
+export function clientFromEnv(env: CommandIo["env"]): SalesforceClient {
+  const lookup = pinnedLookup(env.ORGWATCH_RESOLVE ?? "");
+  return new SalesforceClient(createHttpSend(lookup ? { lookup } : {}));
+}
+
+/** `orgwatch check`: one pass over the orgs, concurrently; 0 all healthy, 1 any not, 2 config/usage. */
+export async function checkCommand(opts: CheckOptions, io: CommandIo): Promise<number> {
+  let config: LoadedConfig;
+  try {
+    config = loadConfig(opts.config, io.env);
+  } catch (err) {
+    if (err instanceof OrgwatchError) {
+      io.stderr(`${err.message}\n`);
+      return 2;
+    }
+    throw err;
+  }
+  const configCode = reportConfig(config, io);
+  if (configCode === 2) return 2;
+  const wanted = opts.org ?? [];
+  const unknown = wanted.filter((id) => !config.orgs.some((o) => o.id === id));
+  if (unknown.length > 0) {
+    io.stderr(
+      `--org ${unknown.join(", ")}: no such org in ${opts.config}; known: ${config.orgs.map((o) => o.id).join(", ") || "none"}\n`,
+    );
+    return 2;
+  }
+  const targets =
+    wanted.length > 0 ? config.orgs.filter((o) => wanted.includes(o.id)) : config.orgs;
+  const client = clientFromEnv(io.env);
+  const results = await mapPool(targets, config.top.scheduler.concurrency, (target) =>
+    checkOrg(target, `${target.id}:${new Date(systemClock.now()).toISOString()}`, {
+      client,
+      clock: systemClock,
+      history: EMPTY_HISTORY,
+      previousFacts: null,
+      recheckCommand: `orgwatch check --config ${opts.config} --org ${target.id}`,
+    }),
+  );
+  if (opts.json) io.stdout(`${JSON.stringify({ orgs: results.map(jsonOrg) })}\n`);
+  else io.stdout(humanReport(results));
+  const skippedEntries = config.problems.some((p) => p.effect === "skipped");
+  if (skippedEntries) return 2;
+  return results.every((r) => r.healthy) ? 0 : 1;
+}
+
+/** Adds `orgwatch check` to the program. */
+export function registerCheck(program: Command, io: CommandIo, result: CommandResult): void {
+  program
+    .command("check")
+    .description("check every org (or the --org ones) once and print the classified result")
+    .requiredOption("-c, --config <file>", "the orgwatch YAML config")
+    .option("--org <id...>", "only these org ids (repeatable)")
+    .option("--json", "print JSON instead of a table")
+    .action((opts: CheckOptions) => {
+      result.code = checkCommand(opts, io);
+    });
+}

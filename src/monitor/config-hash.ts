@@ -1,0 +1,19 @@
+import { createHash, createPublicKey } from "node:crypto";
+import type { OrgTarget } from "../config/target.js";
+
+/**
+ * A fingerprint of the settings that decide whether a login can work: host, audience, consumer
+ * key, user and the public half of the key. A change restarts the history-based rules (a new
+ * client id gets a fresh propagation window). Never includes private key material.
+ */
+export function connectionHash(target: OrgTarget): string {
+  const hash = createHash("sha256");
+  hash.update([target.loginUrl, target.audience, target.clientId, target.username].join("\n"));
+  if (target.key.ok) {
+    const spki = createPublicKey(target.key.key.reveal()).export({ type: "spki", format: "der" });
+    hash.update(spki);
+  } else {
+    hash.update("no-key");
+  }
+  return hash.digest("hex").slice(0, 16);
+}

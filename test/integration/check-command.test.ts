@@ -1,0 +1,167 @@
+import { generateKeyPairSync } from "node:crypto";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { stringify } from "yaml";
+import { main } from "../../src/cli.js";
+import { generateIdentity, type GeneratedIdentity } from "../../src/platform/keygen.js";
+import { SCENARIOS, startSimulator, type Simulator } from "../../src/simulator/index.js";
+import { orgwatchConfig, RESOLVE, simSpec, type FleetOrg } from "../helpers/fleet.js";
+import { tempDir } from "../helpers/tmp.js";
+
+let id: GeneratedIdentity;
+let sim: Simulator;
+let tmp: ReturnType<typeof tempDir>;
+let smallKey: string;
+const orgs: FleetOrg[] = SCENARIOS.map((s) => ({
+  id: `c-${s.replace(/_/g, "-")}`,
+  scenario: s,
+  ...(s === "user_not_found" ? { sandbox: true } : {}),
+}));
+
+async function run(args: string[]) {
+  let stdout = "";
+  let stderr = "";
+  let thrown = "";
+  let code = -1;
+  try {
+    code = await main(["node", "orgwatch", ...args], {
+      stdout: (t) => (stdout += t),
+      stderr: (t) => (stderr += t),
+      env: { ORGWATCH_RESOLVE: RESOLVE, TEST_KEY: id.privateKeyPem },
+    });
+  } catch (err) {
+    thrown = String(err) + ((err as Error).stack ?? "");
+  }
+  return { code, stdout, stderr, thrown };
+}
+
+beforeAll(async () => {
+  id = generateIdentity();
+  tmp = tempDir();
+  sim = await startSimulator({ spec: simSpec(id, orgs) });
+  smallKey = generateKeyPairSync("rsa", { modulusLength: 1024 })
+    .privateKey.export({ type: "pkcs8", format: "pem" })
+    .toString();
+  writeFileSync(join(tmp.dir, "small.key"), smallKey);
+  const config = orgwatchConfig(orgs, sim.port);
+  (config.orgs as Record<string, unknown>[]).push({
+    ...(config.orgs as Record<string, unknown>[])[0],
+    id: "c-small-key",
+    privateKey: undefined,
+    privateKeyFile: "./small.key",
+  });
+  writeFileSync(join(tmp.dir, "orgwatch.yaml"), stringify(config));
+  const broken = { orgs: [(config.orgs as unknown[])[0], { id: "Bad Id", loginUrl: "nope" }] };
+  writeFileSync(join(tmp.dir, "broken.yaml"), stringify(broken));
+});
+
+afterAll(async () => {
+  await sim?.close();
+  tmp?.cleanup();
+});
+
+describe("orgwatch check", () => {
+  it("prints the --json contract and exits 1 when any org is unhealthy", async () => {
+    const r = await run(["check", "--config", join(tmp.dir, "orgwatch.yaml"), "--json"]);
+    expect(r.thrown).toBe("");
+    expect(r.code).toBe(1);
+    const out = JSON.parse(r.stdout) as { orgs: Record<string, unknown>[] };
+    expect(out.orgs).toHaveLength(orgs.length + 1);
+    for (const org of out.orgs) {
+      expect(Object.keys(org)).toEqual([
+        "id",
+        "healthy",
+        "cause",
+        "stage",
+        "transient",
+        "summary",
+        "fix",
+        "checks",
+      ]);
+      for (const check of org.checks as Record<string, unknown>[]) {
+        expect(Object.keys(check)).toEqual([
+          "stage",
+          "ok",
+          "skipped",
+          "durationMs",
+          "httpStatus",
+          "errorCode",
+        ]);
+      }
+    }
+    const healthy = out.orgs.find((o) => o.id === "c-healthy")!;
+    expect(healthy).toMatchObject({ healthy: true, cause: null, stage: null });
+    expect((healthy.checks as { ok: boolean }[]).every((c) => c.ok)).toBe(true);
+    expect(out.orgs.find((o) => o.id === "c-small-key")).toMatchObject({
+      healthy: false,
+      cause: "key_invalid",
+      stage: "local",
+    });
+    expect(out.orgs.find((o) => o.id === "c-api-disabled")).toMatchObject({
+      cause: "api_disabled",
+      stage: "rest",
+    });
+  });
+
+  it("prints a table and the fix steps of each failing org", async () => {
+    const r = await run([
+      "check",
+      "--config",
+      join(tmp.dir, "orgwatch.yaml"),
+      "--org",
+      "c-healthy",
+      "--org",
+      "c-user-not-preauthorized",
+    ]);
+    expect(r.code).toBe(1);
+    const lines = r.stdout.split("\n");
+    expect(lines[0]).toMatch(/^ORG\s+STATE\s+CAUSE\s+STAGE\s+TIME$/);
+    expect(r.stdout).toMatch(/c-healthy\s+healthy\s+-\s+-/);
+    expect(r.stdout).toMatch(/c-user-not-preauthorized\s+FAILING\s+user_not_preauthorized\s+token/);
+    expect(r.stdout).toContain("c-user-not-preauthorized: user_not_preauthorized at token");
+    expect(r.stdout).toMatch(/ {2}1\. .*lightning\/setup/);
+  });
+
+  it("exits 0 when every checked org is healthy", async () => {
+    const r = await run([
+      "check",
+      "--config",
+      join(tmp.dir, "orgwatch.yaml"),
+      "--org",
+      "c-healthy",
+    ]);
+    expect(r.code).toBe(0);
+  });
+
+  it("reports broken entries on stderr, still checks the valid orgs, exits 2", async () => {
+    const r = await run(["check", "--config", join(tmp.dir, "broken.yaml"), "--json"]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("orgs[1].id:");
+    expect(r.stderr).toContain("orgs[1].loginUrl:");
+    const out = JSON.parse(r.stdout) as { orgs: { id: string }[] };
+    expect(out.orgs.map((o) => o.id)).toEqual([orgs[0]!.id]);
+  });
+
+  it("exits 2 on an unknown --org", async () => {
+    const r = await run(["check", "--config", join(tmp.dir, "orgwatch.yaml"), "--org", "nope"]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("--org nope: no such org");
+  });
+
+  it("never prints a key, an assertion or an access token", async () => {
+    const outputs = [
+      await run(["check", "--config", join(tmp.dir, "orgwatch.yaml"), "--json"]),
+      await run(["check", "--config", join(tmp.dir, "orgwatch.yaml")]),
+    ];
+    const text = outputs.map((o) => o.stdout + o.stderr + o.thrown).join("\n");
+    expect(text.length).toBeGreaterThan(1000);
+    const keyLines = [...id.privateKeyPem.split("\n"), ...smallKey.split("\n")].filter(
+      (l) => l.length > 40,
+    );
+    for (const line of keyLines) expect(text).not.toContain(line);
+    expect(text).not.toMatch(/00D[A-Za-z0-9]{12,15}![A-Za-z0-9._-]{8,}/);
+    expect(text).not.toMatch(/eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/);
+    expect(text).not.toContain("BEGIN PRIVATE KEY");
+  });
+});
