@@ -1,6 +1,8 @@
 import type { Command } from "commander";
 import type { CommandResult } from "../cli.js";
 import { loadConfig, type LoadedConfig } from "../config/load.js";
+import { existsSync } from "node:fs";
+import { resolve } from "node:path";
 import { EMPTY_HISTORY } from "../domain/history.js";
 import { systemClock } from "../platform/clock.js";
 import { OrgwatchError } from "../platform/errors.js";
@@ -8,6 +10,7 @@ import { createHttpSend, pinnedLookup } from "../platform/http.js";
 import { mapPool } from "../platform/pool.js";
 import { checkOrg } from "../monitor/check-org.js";
 import { SalesforceClient } from "../salesforce/client.js";
+import { openStore, type SqliteHistoryStore } from "../store/index.js";
 import { reportConfig } from "./config-check.js";
 import { humanReport, jsonOrg } from "./check-output.js";
 import type { CommandIo } from "./io.js";
@@ -50,15 +53,30 @@ export async function checkCommand(opts: CheckOptions, io: CommandIo): Promise<n
   const targets =
     wanted.length > 0 ? config.orgs.filter((o) => wanted.includes(o.id)) : config.orgs;
   const client = clientFromEnv(io.env);
-  const results = await mapPool(targets, config.top.scheduler.concurrency, (target) =>
-    checkOrg(target, `${target.id}:${new Date(systemClock.now()).toISOString()}`, {
-      client,
-      clock: systemClock,
-      history: EMPTY_HISTORY,
-      previousFacts: null,
-      recheckCommand: `orgwatch check --config ${opts.config} --org ${target.id}`,
-    }),
-  );
+  // When the monitor's history exists, use it to tell look-alikes apart, and note our logins in
+  // its ledger so that the running monitor counts them against the user's budget.
+  const dbPath = resolve(config.dir, config.top.storage.sqlite);
+  const store: SqliteHistoryStore | null = existsSync(dbPath) ? openStore(dbPath) : null;
+  let results;
+  try {
+    results = await mapPool(targets, config.top.scheduler.concurrency, async (target) => {
+      const result = await checkOrg(
+        target,
+        `${target.id}:${new Date(systemClock.now()).toISOString()}`,
+        {
+          client,
+          clock: systemClock,
+          history: store?.getOrgHistory(target.id) ?? EMPTY_HISTORY,
+          previousFacts: null,
+          recheckCommand: `orgwatch check --config ${opts.config} --org ${target.id}`,
+        },
+      );
+      if (result.loginAttempted) store?.recordLogin(target.username, Date.parse(result.startedAt));
+      return result;
+    });
+  } finally {
+    store?.close();
+  }
   if (opts.json) io.stdout(`${JSON.stringify({ orgs: results.map(jsonOrg) })}\n`);
   else io.stdout(humanReport(results));
   const skippedEntries = config.problems.some((p) => p.effect === "skipped");

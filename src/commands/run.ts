@@ -4,6 +4,7 @@ import { runCheckOrgJob } from "../../jobs/check-org.job.js";
 import { runMaintainJob } from "../../jobs/maintain.job.js";
 import type { CommandResult } from "../cli.js";
 import { loadConfig, summarize, type LoadedConfig } from "../config/load.js";
+import { registerApi } from "../http/api.js";
 import { startHttpServer } from "../http/server.js";
 import { createMetrics, createRegistry } from "../metrics/index.js";
 import { LoginBudget } from "../monitor/budget.js";
@@ -96,6 +97,14 @@ export async function runCommand(opts: { config: string }, io: CommandIo): Promi
     registry,
     ready: () => ready,
     logger,
+    routes: (app) =>
+      registerApi(app, {
+        monitor: {
+          orgState: (id) => (monitor.has(id) ? coordinator.state(id) : null),
+          checkNow: (id) => scheduler.trigger(`${CHECK_PREFIX}${id}`),
+        },
+        apiToken: config.top.server.apiToken ?? null,
+      }),
   });
   const now = clock.now();
   for (const [id, at] of monitor.initialSchedule(now))
@@ -110,6 +119,7 @@ export async function runCommand(opts: { config: string }, io: CommandIo): Promi
   ready = false;
   logger.info({ signal }, "shutting down");
   const stopped = await scheduler.stop(SHUTDOWN_GRACE_MS);
+  monitor.close();
   writer.close();
   store.close();
   await http.close();

@@ -10,6 +10,8 @@ export interface HttpServerOptions {
   /** Whether the monitor is ready to serve (config loaded, store open, scheduler running). */
   ready: () => boolean;
   logger?: Logger;
+  /** Extra routes (the API) registered before the server listens. */
+  routes?: (app: FastifyInstance) => void;
 }
 
 /** A running server. */
@@ -50,6 +52,7 @@ export function buildHttpApp(options: Omit<HttpServerOptions, "listen">): Fastif
     const ready = options.ready();
     return reply.code(ready ? 200 : 503).send({ status: ready ? "ready" : "not ready" });
   });
+  options.routes?.(app);
   return app;
 }
 

@@ -33,6 +33,7 @@ export function checkIdFor(orgId: string, scheduledAt: number): string {
 export class Monitor {
   private readonly targets = new Map<string, OrgTarget>();
   private readonly facts = new Map<string, OrgFacts>();
+  private closed = false;
 
   constructor(private readonly deps: MonitorDeps) {
     for (const t of deps.targets) this.targets.set(t.id, t);
@@ -41,6 +42,16 @@ export class Monitor {
   /** The org ids this monitor checks. */
   orgIds(): string[] {
     return [...this.targets.keys()];
+  }
+
+  /** Whether an org is configured. */
+  has(orgId: string): boolean {
+    return this.targets.has(orgId);
+  }
+
+  /** Stops recording: a check abandoned at shutdown that finishes later is dropped, not written. */
+  close(): void {
+    this.closed = true;
   }
 
   /** When each org is first due: its stored slot if still ahead, else a deterministic spread. */
@@ -73,6 +84,7 @@ export class Monitor {
       previousFacts: this.facts.get(orgId) ?? null,
       recheckCommand: `orgwatch check --config ${this.deps.configFile} --org ${orgId}`,
     });
+    if (this.closed) return Number.MAX_SAFE_INTEGER;
     if (result.facts.apiMax !== undefined) this.facts.set(orgId, result.facts);
     const state = this.deps.coordinator.record(target, result, clock.now());
     return state.nextCheckAt ? Date.parse(state.nextCheckAt) : clock.now() + target.interval;

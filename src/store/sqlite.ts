@@ -169,6 +169,15 @@ export class SqliteHistoryStore extends IncidentStore implements HistoryStore {
     return row?.n ?? 0;
   }
 
+  loginTimesSince(username: string, sinceMs: number): number[] {
+    return this.db
+      .prepare<[string, number], { at: number }>(
+        "SELECT at FROM login_ledger WHERE username = ? AND at >= ? ORDER BY at",
+      )
+      .all(username, sinceMs)
+      .map((row) => row.at);
+  }
+
   rollup(nowMs: number): { hourly: number; daily: number } {
     return {
       hourly: rollupLevel(this.db, "hourly", nowMs),

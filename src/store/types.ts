@@ -145,6 +145,8 @@ export interface HistoryStore {
   recordLogin(username: string, atMs: number): void;
   /** Token requests sent for a username at or after `sinceMs`. */
   loginsSince(username: string, sinceMs: number): number;
+  /** When those token requests were sent (epoch ms, oldest first), to rebuild a rolling window. */
+  loginTimesSince(username: string, sinceMs: number): number[];
 
   /** Computes every completed hourly and daily bucket up to `nowMs`; returns buckets written. */
   rollup(nowMs: number): { hourly: number; daily: number };

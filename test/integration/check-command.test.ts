@@ -5,7 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { stringify } from "yaml";
 import { main } from "../../src/cli.js";
 import { generateIdentity, type GeneratedIdentity } from "../../src/platform/keygen.js";
+import { initialState } from "../../src/monitor/transition.js";
 import { SCENARIOS, startSimulator, type Simulator } from "../../src/simulator/index.js";
+import { openStore } from "../../src/store/index.js";
 import { orgwatchConfig, RESOLVE, simSpec, type FleetOrg } from "../helpers/fleet.js";
 import { tempDir } from "../helpers/tmp.js";
 
@@ -163,5 +165,32 @@ describe("orgwatch check", () => {
     expect(text).not.toMatch(/00D[A-Za-z0-9]{12,15}![A-Za-z0-9._-]{8,}/);
     expect(text).not.toMatch(/eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/);
     expect(text).not.toContain("BEGIN PRIVATE KEY");
+  });
+
+  it("uses the monitor's history when it exists, and notes its logins in the ledger", async () => {
+    const db = join(tmp.dir, "data", "orgwatch.db");
+    const store = openStore(db);
+    const longAgo = new Date(Date.now() - 60 * 86_400_000).toISOString();
+    store.putOrgState({
+      ...initialState("c-consumer-not-approved"),
+      state: "healthy",
+      firstSeenAt: longAgo,
+      firstSuccessAt: longAgo,
+      lastSuccessAt: new Date(Date.now() - 86_400_000).toISOString(),
+    });
+    store.close();
+    const r = await run([
+      "check",
+      "--config",
+      join(tmp.dir, "orgwatch.yaml"),
+      "--org",
+      "c-consumer-not-approved",
+      "--json",
+    ]);
+    const out = JSON.parse(r.stdout) as { orgs: { cause: string }[] };
+    expect(out.orgs[0]?.cause).toBe("approval_aged_out");
+    const after = openStore(db);
+    expect(after.loginsSince("integration@c-consumer-not-approved.example", 0)).toBe(1);
+    after.close();
   });
 });

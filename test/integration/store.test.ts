@@ -278,6 +278,9 @@ describe("login ledger", () => {
     const now = T0 + 80 * MIN;
     expect(store.loginsSince("u@acme.example", now - HOUR)).toBe(4);
     expect(store.loginsSince("nobody", now - HOUR)).toBe(0);
+    expect(store.loginTimesSince("u@acme.example", now - HOUR)).toEqual(
+      [20, 40, 60, 80].map((m) => T0 + m * MIN),
+    );
     const pruned = store.prune(T0 + 2 * HOUR + 30 * MIN, { raw: 1e12, hourly: 1e12, daily: 1e12 });
     expect(pruned.logins).toBe(3);
     expect(store.loginsSince("u@acme.example", 0)).toBe(3);
