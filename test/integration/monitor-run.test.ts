@@ -2,6 +2,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { main } from "../../src/cli.js";
 import { generateIdentity, type GeneratedIdentity } from "../../src/platform/keygen.js";
 import { startSimulator, type Simulator } from "../../src/simulator/index.js";
 import { openStore } from "../../src/store/index.js";
@@ -31,6 +32,7 @@ let tmp: ReturnType<typeof tempDir>;
 let orgwatch: OrgwatchProcess;
 let prom: PrometheusHandle;
 let dbFile: string;
+let configFile: string;
 
 function state(orgId: string): { state: string; cause: string | null } | undefined {
   const db = new Database(dbFile, { readonly: true, fileMustExist: true });
@@ -82,6 +84,7 @@ beforeAll(async () => {
   dbFile = join(tmp.dir, "orgwatch.db");
   writeFileSync(join(tmp.dir, "app.crt"), id.certificatePem);
   const config = join(tmp.dir, "orgwatch.yaml");
+  configFile = config;
   writeFileSync(
     config,
     orgwatchYaml(ORGS, sim.port, {
@@ -168,5 +171,24 @@ describe("orgwatch run against the simulator", () => {
     } finally {
       store.close();
     }
+  });
+
+  it("orgwatch history prints the state changes and recent checks", async () => {
+    let out = "";
+    const code = await main(
+      ["node", "orgwatch", "history", "--config", configFile, "--org", "m-flap", "--limit", "5"],
+      {
+        stdout: (t) => (out += t),
+        stderr: (t) => (out += t),
+        env: { TEST_KEY: id.privateKeyPem },
+      },
+    );
+    expect(code).toBe(0);
+    const [changes = "", recent = ""] = out.split("\n\n");
+    expect(changes).toContain("m-flap: state changes (newest first)");
+    expect(changes).toMatch(/user_not_preauthorized at token/);
+    expect(recent).toContain("m-flap: last 5 checks (newest first)");
+    expect(recent.trim().split("\n")).toHaveLength(6);
+    expect(out).not.toContain("BEGIN");
   });
 });
