@@ -40,6 +40,11 @@ export const tokenEntries = {
     summary: (c) =>
       `${c.org.name}: the JWT signature does not verify against the certificate uploaded to the app — key and certificate do not match${said(c)}.`,
     fix: (c) => [
+      ...(c.org.certificateMatchesKey === false
+        ? [
+            "Confirmed locally: the certificate copy in the monitor's config does not belong to its private key, so the key or the certificate was replaced on one side only.",
+          ]
+        : []),
       "Confirm the pair: `openssl x509 -noout -modulus -in <certificate.crt>` and `openssl rsa -noout -modulus -in <private key>` must print the same value.",
       `Upload the certificate that matches the monitor's key: ${ecaPath(c, "Settings → OAuth Settings → Flow Enablement → Enable JWT Bearer Flow → upload the certificate")}; for a connected app: ${c.links.setup("appManager")} → the app → Edit → Use digital signatures.`,
       "If the certificate on the app was rotated on purpose, give the monitor (and the integration) the new private key instead.",

@@ -20,6 +20,8 @@ export interface OrgContext {
   createdAt: string | null;
   /** Certificate copy expiry (ISO), when a certificate is configured. */
   certificateNotAfter: string | null;
+  /** Whether that certificate copy belongs to the monitor's key; null when unknown. */
+  certificateMatchesKey?: boolean | null;
   /** The shell command that re-checks this org now. */
   recheckCommand: string;
 }

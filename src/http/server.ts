@@ -37,10 +37,13 @@ export function parseListen(listen: string): { host: string; port: number } {
 /** Builds the routes: /metrics, /healthz, /readyz. */
 export function buildHttpApp(options: Omit<HttpServerOptions, "listen">): FastifyInstance {
   const app: FastifyInstance = options.logger
-    ? // pino 10's Logger and fastify's bundled pino types differ only nominally.
+    ? // pino 10's Logger and fastify's bundled pino types differ only nominally. A child at
+      // warn keeps per-request lines (info) out of the log without a deprecated option.
       Fastify({
-        loggerInstance: options.logger as unknown as FastifyBaseLogger,
-        disableRequestLogging: true,
+        loggerInstance: options.logger.child(
+          { component: "http" },
+          { level: "warn" },
+        ) as unknown as FastifyBaseLogger,
       })
     : Fastify({ logger: false });
   app.get("/metrics", async (_req, reply) => {

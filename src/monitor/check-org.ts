@@ -34,6 +34,7 @@ export function orgContext(target: OrgTarget, recheckCommand: string): OrgContex
     appOrgId: target.appOrgId,
     createdAt: target.createdAt,
     certificateNotAfter: target.certificate?.ok ? target.certificate.notAfter : null,
+    certificateMatchesKey: target.certificate?.ok ? target.certificate.matchesKey : null,
     recheckCommand,
   };
 }

@@ -182,3 +182,22 @@ describe("certificate warning", () => {
     expect(warnings).toHaveLength(1);
   });
 });
+
+describe("invalid assertion with a local certificate copy", () => {
+  const witness: Witness = {
+    stage: "token",
+    evidence: tokenError("invalid_grant", "invalid assertion"),
+  };
+
+  it("says the mismatch is confirmed when the copy does not belong to the key", () => {
+    const fix = fixOf({ ...witness, org: { certificateMatchesKey: false } });
+    expect(fix).toMatch(/^Confirmed locally: the certificate copy/);
+  });
+
+  it("says nothing of it when the copy matches or is unknown", () => {
+    expect(fixOf({ ...witness, org: { certificateMatchesKey: true } })).not.toContain(
+      "Confirmed locally",
+    );
+    expect(fixOf(witness)).not.toContain("Confirmed locally");
+  });
+});
