@@ -1,5 +1,5 @@
 import type { Probe } from "./types.js";
-import { noteUsage } from "./usage.js";
+import { NO_SESSION, sessionGet } from "./usage.js";
 
 /** A read-only Bulk API 2.0 call: lists ingest jobs (JWT-format token problems show here). */
 export const bulkProbe: Probe = {
@@ -7,11 +7,8 @@ export const bulkProbe: Probe = {
   needs: ["token"],
   countsApi: true,
   async run(ctx) {
-    const session = ctx.session;
-    if (!session) return { ok: false, evidence: { kind: "local", detail: "no session" } };
-    const path = `/services/data/v${ctx.target.apiVersion}/jobs/ingest`;
-    const outcome = await ctx.client.get(session, path, ctx.target.timeout);
-    noteUsage(ctx, outcome.usage);
+    const outcome = await sessionGet(ctx, `/services/data/v${ctx.target.apiVersion}/jobs/ingest`);
+    if (!outcome) return NO_SESSION;
     if (!outcome.ok) return { ok: false, evidence: outcome.evidence };
     const body = outcome.value as { records?: unknown; done?: unknown };
     if (!Array.isArray(body.records) && typeof body.done !== "boolean") {

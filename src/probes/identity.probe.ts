@@ -1,4 +1,5 @@
 import type { Probe } from "./types.js";
+import { NO_SESSION } from "./usage.js";
 
 interface IdentityBody {
   username?: unknown;
@@ -15,7 +16,7 @@ export const identityProbe: Probe = {
   countsApi: false,
   async run(ctx) {
     const session = ctx.session;
-    if (!session) return { ok: false, evidence: { kind: "local", detail: "no session" } };
+    if (!session) return NO_SESSION;
     const where = session.idUrl !== "" ? session.idUrl : "/services/oauth2/userinfo";
     const outcome = await ctx.client.get(session, where, ctx.target.timeout);
     if (!outcome.ok) return { ok: false, evidence: outcome.evidence };

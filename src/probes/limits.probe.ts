@@ -1,5 +1,5 @@
 import type { Probe } from "./types.js";
-import { noteUsage } from "./usage.js";
+import { NO_SESSION, noteUsage, sessionGet } from "./usage.js";
 
 interface LimitEntry {
   Max?: unknown;
@@ -12,21 +12,17 @@ export const limitsProbe: Probe = {
   needs: ["token"],
   countsApi: true,
   async run(ctx) {
-    const session = ctx.session;
-    if (!session) return { ok: false, evidence: { kind: "local", detail: "no session" } };
-    const path = `/services/data/v${ctx.target.apiVersion}/limits`;
-    const outcome = await ctx.client.get(session, path, ctx.target.timeout);
-    noteUsage(ctx, outcome.usage);
+    const outcome = await sessionGet(ctx, `/services/data/v${ctx.target.apiVersion}/limits`);
+    if (!outcome) return NO_SESSION;
     if (!outcome.ok) return { ok: false, evidence: outcome.evidence };
     const daily = (outcome.value as { DailyApiRequests?: LimitEntry }).DailyApiRequests;
-    if (typeof daily?.Max === "number" && typeof daily.Remaining === "number") {
-      noteUsage(ctx, { used: daily.Max - daily.Remaining, max: daily.Max });
-    } else {
+    if (typeof daily?.Max !== "number" || typeof daily.Remaining !== "number") {
       return {
         ok: false,
         evidence: { ...outcome.evidence, detail: "limits answer has no DailyApiRequests" },
       };
     }
+    noteUsage(ctx, { used: daily.Max - daily.Remaining, max: daily.Max });
     return { ok: true, evidence: outcome.evidence };
   },
 };

@@ -1,4 +1,5 @@
 import type { Probe } from "./types.js";
+import { NO_SESSION } from "./usage.js";
 
 /** A read-only Metadata API SOAP call (describeMetadata): SOAP accepts this token. */
 export const metadataProbe: Probe = {
@@ -7,7 +8,7 @@ export const metadataProbe: Probe = {
   countsApi: true,
   async run(ctx) {
     const session = ctx.session;
-    if (!session) return { ok: false, evidence: { kind: "local", detail: "no session" } };
+    if (!session) return NO_SESSION;
     const version = ctx.target.apiVersion;
     const outcome = await ctx.client.metadata(
       session,

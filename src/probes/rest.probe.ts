@@ -1,5 +1,5 @@
 import type { Probe, ProbeContext } from "./types.js";
-import { noteUsage } from "./usage.js";
+import { NO_SESSION, sessionGet } from "./usage.js";
 
 const QUERY = "SELECT Id FROM Organization LIMIT 1";
 
@@ -9,11 +9,9 @@ export const restProbe: Probe = {
   needs: ["token"],
   countsApi: true,
   async run(ctx) {
-    const session = ctx.session;
-    if (!session) return { ok: false, evidence: { kind: "local", detail: "no session" } };
     const path = `/services/data/v${ctx.target.apiVersion}/query?q=${encodeURIComponent(QUERY)}`;
-    const outcome = await ctx.client.get(session, path, ctx.target.timeout);
-    noteUsage(ctx, outcome.usage);
+    const outcome = await sessionGet(ctx, path);
+    if (!outcome) return NO_SESSION;
     if (!outcome.ok) {
       if (outcome.evidence.httpStatus === 404 || outcome.evidence.httpStatus === 410) {
         const detail = await versionDetail(ctx);

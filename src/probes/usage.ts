@@ -1,10 +1,28 @@
-import type { ProbeContext } from "./types.js";
+import type { CallOutcome } from "../salesforce/client.js";
+import type { ProbeContext, ProbeOutcome } from "./types.js";
+
+/** What a probe answers when the token probe left no session (a runner bug, not a failure). */
+export const NO_SESSION: ProbeOutcome = {
+  ok: false,
+  evidence: { kind: "local", detail: "no session" },
+};
 
 /** Keeps the freshest API usage seen on any response (Sforce-Limit-Info or /limits). */
 export function noteUsage(ctx: ProbeContext, usage: { used: number; max: number } | null): void {
   if (!usage) return;
   ctx.facts.apiUsed = usage.used;
   ctx.facts.apiMax = usage.max;
+}
+
+/** GET with the pass's session on the instance; notes the API usage the answer reports. */
+export async function sessionGet(
+  ctx: ProbeContext,
+  path: string,
+): Promise<CallOutcome<unknown> | null> {
+  if (!ctx.session) return null;
+  const outcome = await ctx.client.get(ctx.session, path, ctx.target.timeout);
+  noteUsage(ctx, outcome.usage);
+  return outcome;
 }
 
 /** Whether the org's remaining daily API requests are under the configured floor. */
