@@ -92,6 +92,11 @@ export function registerCheck(program: Command, io: CommandIo, result: CommandRe
     .requiredOption("-c, --config <file>", "the orgwatch YAML config")
     .option("--org <id...>", "only these org ids (repeatable)")
     .option("--json", "print JSON instead of a table")
+    .addHelpText(
+      "after",
+      "\nExit codes: 0 every org healthy, 1 any org not, 2 config or usage error.\n" +
+        "Environment: ORGWATCH_RESOLVE='*.salesforce.com=127.0.0.1' pins host names (like curl --resolve).",
+    )
     .action((opts: CheckOptions) => {
       result.code = checkCommand(opts, io);
     });

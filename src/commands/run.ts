@@ -133,6 +133,11 @@ export function registerRun(program: Command, io: CommandIo, result: CommandResu
     .command("run")
     .description("check every org on its interval, record history, serve /metrics, until stopped")
     .requiredOption("-c, --config <file>", "the orgwatch YAML config")
+    .addHelpText(
+      "after",
+      "\nServes /metrics, /healthz, /readyz and /api/v1 on server.listen; stops on SIGINT/SIGTERM.\n" +
+        "Environment: ORGWATCH_LOG_LEVEL (default info), ORGWATCH_RESOLVE (host pins, like curl --resolve).",
+    )
     .action((opts: { config: string }) => {
       result.code = runCommand(opts, io);
     });
