@@ -10,6 +10,7 @@ import { generateIdentity } from "../src/platform/keygen.js";
 import { startSimulator } from "../src/simulator/index.js";
 import { benchStore } from "./bench-store.js";
 import { checksSection } from "./bench-checks.js";
+import { coordinatorSection } from "./bench-coordinator.js";
 
 /** One benchmark: a name and a run that returns its figures. */
 export interface BenchSection {
@@ -129,6 +130,7 @@ const simulatorSection: BenchSection = {
 export const SECTIONS: BenchSection[] = [
   simulatorSection,
   checksSection,
+  coordinatorSection,
   {
     name: "store",
     run: () => {
