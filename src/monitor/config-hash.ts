@@ -7,6 +7,18 @@ import type { OrgTarget } from "../config/target.js";
  * client id gets a fresh propagation window). Never includes private key material.
  */
 export function connectionHash(target: OrgTarget): string {
+  let known = hashes.get(target);
+  if (known === undefined) {
+    known = computeHash(target);
+    hashes.set(target, known);
+  }
+  return known;
+}
+
+/** Targets are immutable once loaded, so each one's hash is computed once. */
+const hashes = new WeakMap<OrgTarget, string>();
+
+function computeHash(target: OrgTarget): string {
   const hash = createHash("sha256");
   hash.update([target.loginUrl, target.audience, target.clientId, target.username].join("\n"));
   if (target.key.ok) {

@@ -4,7 +4,7 @@ import type { Clock } from "../platform/clock.js";
 import type { Logger } from "../platform/logger.js";
 import type { OrgMetricsView, OrgwatchMetrics } from "../metrics/types.js";
 import type { SalesforceClient } from "../salesforce/client.js";
-import type { HistoryStore, Retention } from "../store/index.js";
+import { historyOf, type HistoryStore, type Retention } from "../store/index.js";
 import type { LoginBudget } from "./budget.js";
 import { checkOrg } from "./check-org.js";
 import type { Coordinator } from "./coordinator.js";
@@ -80,7 +80,7 @@ export class Monitor {
     const result = await checkOrg(target, checkIdFor(orgId, scheduledAt), {
       client: this.deps.client,
       clock,
-      history: this.deps.store.getOrgHistory(orgId),
+      history: historyOf(this.deps.coordinator.state(orgId)),
       previousFacts: this.facts.get(orgId) ?? null,
       recheckCommand: `orgwatch check --config ${this.deps.configFile} --org ${orgId}`,
     });

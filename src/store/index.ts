@@ -9,3 +9,4 @@ export {
   SqliteHistoryStore,
   type OpenStoreOptions,
 } from "./sqlite.js";
+export { historyOf } from "./history.js";

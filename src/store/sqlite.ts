@@ -1,9 +1,10 @@
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import Database from "better-sqlite3";
-import { EMPTY_HISTORY, type OrgHistory } from "../domain/history.js";
+import type { OrgHistory } from "../domain/history.js";
 import type { CheckResult } from "../domain/result.js";
 import { IncidentStore } from "./incidents.js";
+import { historyOf } from "./history.js";
 import { migrate } from "./migrations.js";
 import { readRollups, rollupLevel, type RollupLevel } from "./rollup.js";
 import {
@@ -143,17 +144,7 @@ export class SqliteHistoryStore extends IncidentStore implements HistoryStore {
   }
 
   getOrgHistory(orgId: string): OrgHistory {
-    const s = this.getOrgState(orgId);
-    if (!s) return { ...EMPTY_HISTORY };
-    return {
-      firstSeenAt: s.firstSeenAt,
-      firstSuccessAt: s.firstSuccessAt,
-      lastSuccessAt: s.lastSuccessAt,
-      lastOrganizationId: s.lastOrganizationId,
-      lastUsername: s.lastUsername,
-      lastInstanceUrl: s.lastInstanceUrl,
-      configChangedAt: s.configChangedAt,
-    };
+    return historyOf(this.getOrgState(orgId));
   }
 
   recordLogin(username: string, atMs: number): void {
