@@ -1,22 +1,52 @@
 import { z } from "zod";
-import type { Monitor } from "../src/monitor/monitor.js";
+import type { OrgTarget } from "../src/config/target.js";
+import type { CheckJob } from "../src/domain/job.js";
+import type { CheckResult } from "../src/domain/result.js";
+import { OrgwatchError } from "../src/platform/errors.js";
+import { checkOrg, type WorkerDeps } from "../src/monitor/check-org.js";
 
-/** The payload of a check-org job: which org, and the due time it was scheduled for. */
+const iso = z.string().nullable();
+
+/** The payload of a check-org job, as it crosses a process boundary: no key, token or assertion. */
 export const checkOrgPayload = z.strictObject({
+  checkId: z.string().min(1),
   orgId: z.string().regex(/^[a-z0-9_-]{1,64}$/),
-  scheduledAt: z.number().int().nonnegative(),
-});
+  dueAt: z.number().int().nonnegative(),
+  history: z.strictObject({
+    firstSeenAt: iso,
+    firstSuccessAt: iso,
+    lastSuccessAt: iso,
+    lastOrganizationId: iso,
+    lastUsername: iso,
+    lastInstanceUrl: iso,
+    configChangedAt: iso,
+  }),
+  apiUsage: z.strictObject({ used: z.number(), max: z.number() }).nullable(),
+}) satisfies z.ZodType<CheckJob>;
 
-/** A check-org job's payload. */
-export type CheckOrgPayload = z.infer<typeof checkOrgPayload>;
-
-/** Deterministic job id: a retried or duplicated job is the same job. */
-export function checkOrgJobId(payload: CheckOrgPayload): string {
-  return `check:${payload.orgId}:${payload.scheduledAt}`;
+/** Deterministic job id: a retried or duplicated job is the same job (its check id). */
+export function checkOrgJobId(job: CheckJob): string {
+  return `check-org:${job.checkId}`;
 }
 
-/** Runs one org's check; returns when the org is due next (epoch ms). */
-export async function runCheckOrgJob(raw: unknown, monitor: Monitor): Promise<number> {
-  const payload = checkOrgPayload.parse(raw);
-  return monitor.runCheck(payload.orgId, payload.scheduledAt);
+/** What a worker process runs check jobs with: its own config's targets and the wire. */
+export interface CheckOrgWorkerDeps extends WorkerDeps {
+  target(orgId: string): OrgTarget | undefined;
+}
+
+/** Runs one check job: the worker half only; nothing here writes SQLite. */
+export async function runCheckOrgJob(
+  raw: unknown,
+  deps: CheckOrgWorkerDeps,
+  signal: AbortSignal,
+): Promise<CheckResult> {
+  const job = checkOrgPayload.parse(raw);
+  const target = deps.target(job.orgId);
+  if (!target) {
+    throw new OrgwatchError(
+      "WORKER_UNKNOWN_ORG",
+      `org ${job.orgId} is not in this worker's config; give workers the coordinator's config`,
+    );
+  }
+  return checkOrg(target, job, deps, signal);
 }

@@ -1,10 +1,11 @@
 import { z } from "zod";
-import type { Monitor } from "../src/monitor/monitor.js";
+import type { Maintenance, Retention } from "../src/store/index.js";
+import { maintain } from "../src/monitor/maintain.js";
 
 /** How often history is rolled up and pruned. */
 export const MAINTAIN_EVERY_MS = 3_600_000;
 
-/** The payload of a maintenance job: the hour it runs for. */
+/** The payload of a maintenance job: the time it runs for. */
 export const maintainPayload = z.strictObject({ at: z.number().int().nonnegative() });
 
 /** A maintenance job's payload. */
@@ -12,12 +13,15 @@ export type MaintainPayload = z.infer<typeof maintainPayload>;
 
 /** Deterministic job id: one maintenance run per hour, however often it is enqueued. */
 export function maintainJobId(payload: MaintainPayload): string {
-  return `maintain:${Math.floor(payload.at / MAINTAIN_EVERY_MS)}`;
+  return `maintain:${String(Math.floor(payload.at / MAINTAIN_EVERY_MS))}`;
 }
 
 /** Rolls up finished buckets and prunes rows past retention; returns when to run next. */
-export function runMaintainJob(raw: unknown, monitor: Monitor): number {
+export function runMaintainJob(
+  raw: unknown,
+  deps: { store: Maintenance; retention: Retention },
+): number {
   const payload = maintainPayload.parse(raw);
-  monitor.maintain(payload.at);
+  maintain(deps.store, deps.retention, payload.at);
   return payload.at + MAINTAIN_EVERY_MS;
 }

@@ -50,13 +50,17 @@ export const checksSection = {
       const jobs = Array.from({ length: total }, (_, i) => config.orgs[i % config.orgs.length]!);
       const started = performance.now();
       const results = await mapPool(jobs, 64, (target, i) =>
-        checkOrg(target, `${target.id}:${i}`, {
-          client,
-          clock: systemClock,
-          history: EMPTY_HISTORY,
-          previousFacts: null,
-          recheckCommand: "bench",
-        }),
+        checkOrg(
+          target,
+          {
+            checkId: `${target.id}:${String(i)}`,
+            orgId: target.id,
+            dueAt: 0,
+            history: EMPTY_HISTORY,
+            apiUsage: null,
+          },
+          { client, clock: systemClock, recheckCommand: () => "bench" },
+        ),
       );
       const seconds = (performance.now() - started) / 1000;
       return {

@@ -10,7 +10,8 @@ import { createMetrics, createRegistry } from "../src/metrics/index.js";
 import { Coordinator } from "../src/monitor/coordinator.js";
 import { createLogger } from "../src/platform/logger.js";
 import { generateIdentity } from "../src/platform/keygen.js";
-import { BatchWriter, openStore } from "../src/store/index.js";
+import { Fleet } from "../src/monitor/fleet.js";
+import { BatchWriter, openStore, type RecordedPass } from "../src/store/index.js";
 
 const ORGS = 100_000;
 
@@ -67,11 +68,14 @@ export const coordinatorSection = {
       { file: join(dir, "bench.yaml"), env: {} },
     );
     const store = openStore(join(dir, "bench.db"));
-    const writer = new BatchWriter(store);
+    const passes = new BatchWriter<RecordedPass>((b) => store.commitPasses(b));
     const registry = createRegistry();
+    const fleet = new Fleet();
+    for (const target of config.orgs) fleet.add(target);
     const coordinator = new Coordinator({
-      store,
-      writer,
+      fleet,
+      ledger: store,
+      passes,
       metrics: createMetrics({ registry, perOrg: false, orgs: () => [] }),
       logger: createLogger({ level: "silent" }),
     });
@@ -79,9 +83,9 @@ export const coordinatorSection = {
       const base = Date.now();
       const started = performance.now();
       config.orgs.forEach((target, i) => {
-        coordinator.record(target, pass(target.id, base + i, i % 10 === 0), base + i);
+        coordinator.record(pass(target.id, base + i, i % 10 === 0), base + i);
       });
-      writer.close();
+      passes.close();
       const seconds = (performance.now() - started) / 1000;
       const scrapeStart = performance.now();
       const text = await registry.metrics();

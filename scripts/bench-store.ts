@@ -47,7 +47,10 @@ export function benchStore(count = 50_000, batchSize = 1000): StoreBench {
   try {
     const base = Date.UTC(2026, 0, 1);
     const started = performance.now();
-    const writer = new BatchWriter(store, { maxBatch: batchSize, flushIntervalMs: 60_000 });
+    const writer = new BatchWriter<CheckResult>((b) => store.recordResults(b), {
+      maxBatch: batchSize,
+      flushIntervalMs: 60_000,
+    });
     for (let n = 0; n < count; n += 1) writer.add(result(n, base + n * 3));
     writer.close();
     const seconds = (performance.now() - started) / 1000;

@@ -3,7 +3,9 @@ import type { CommandResult } from "../cli.js";
 import { loadConfig, type LoadedConfig } from "../config/load.js";
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
-import { EMPTY_HISTORY } from "../domain/history.js";
+import { checkIdFor } from "../domain/job.js";
+import type { CheckResult } from "../domain/result.js";
+import { historyOf } from "../domain/state.js";
 import { systemClock } from "../platform/clock.js";
 import { OrgwatchError } from "../platform/errors.js";
 import { createHttpSend, pinnedLookup } from "../platform/http.js";
@@ -20,6 +22,8 @@ export interface CheckOptions {
   config: string;
   org?: string[];
   json?: boolean;
+  /** Check even when the user's login budget is spent (the login is still recorded). */
+  force?: boolean;
 }
 
 /** Builds the Salesforce wire client from the environment (ORGWATCH_RESOLVE pins DNS names). */
@@ -53,35 +57,62 @@ export async function checkCommand(opts: CheckOptions, io: CommandIo): Promise<n
   const targets =
     wanted.length > 0 ? config.orgs.filter((o) => wanted.includes(o.id)) : config.orgs;
   const client = clientFromEnv(io.env);
-  // When the monitor's history exists, use it to tell look-alikes apart, and note our logins in
-  // its ledger so that the running monitor counts them against the user's budget.
+  // When the monitor's history exists, use it to tell look-alikes apart, and take logins from
+  // its ledger, so this check and a running monitor share each user's budget.
   const dbPath = resolve(config.dir, config.top.storage.sqlite);
   const store: SqliteHistoryStore | null = existsSync(dbPath) ? openStore(dbPath) : null;
-  let results;
+  const postponed: { id: string; nextLoginAt: string }[] = [];
+  let results: CheckResult[];
   try {
-    results = await mapPool(targets, config.top.scheduler.concurrency, async (target) => {
-      const result = await checkOrg(
+    const admitted = targets.filter((target) => {
+      if (!store || !target.key.ok || !target.checks.includes("token")) return true;
+      const now = systemClock.now();
+      if (opts.force) {
+        store.recordLogin(target.username, now);
+        return true;
+      }
+      const take = store.takeLogin(target.username, target.loginBudgetPerHour, now);
+      if (take.ok) return true;
+      const at = new Date(take.nextFreeAt).toISOString();
+      postponed.push({ id: target.id, nextLoginAt: at });
+      io.stderr(
+        `${target.id}: the login budget of ${target.username} is spent ` +
+          `(${String(take.times.length)} token requests in the last hour, budget ` +
+          `${String(target.loginBudgetPerHour)}); the next login is free at ${at}. ` +
+          "Not checked; add --force to check anyway.\n",
+      );
+      return false;
+    });
+    results = await mapPool(admitted, config.top.scheduler.concurrency, (target) => {
+      const now = systemClock.now();
+      const state = store?.getOrgState(target.id) ?? null;
+      return checkOrg(
         target,
-        `${target.id}:${new Date(systemClock.now()).toISOString()}`,
+        {
+          checkId: checkIdFor(target.id, now),
+          orgId: target.id,
+          dueAt: now,
+          history: historyOf(state),
+          apiUsage: null,
+        },
         {
           client,
           clock: systemClock,
-          history: store?.getOrgHistory(target.id) ?? EMPTY_HISTORY,
-          previousFacts: null,
-          recheckCommand: `orgwatch check --config ${opts.config} --org ${target.id}`,
+          recheckCommand: (id) => `orgwatch check --config ${opts.config} --org ${id}`,
         },
       );
-      if (result.loginAttempted) store?.recordLogin(target.username, Date.parse(result.startedAt));
-      return result;
     });
   } finally {
     store?.close();
   }
-  if (opts.json) io.stdout(`${JSON.stringify({ orgs: results.map(jsonOrg) })}\n`);
-  else io.stdout(humanReport(results));
+  if (opts.json) {
+    io.stdout(`${JSON.stringify({ orgs: results.map(jsonOrg), postponed })}\n`);
+  } else {
+    io.stdout(humanReport(results));
+  }
   const skippedEntries = config.problems.some((p) => p.effect === "skipped");
   if (skippedEntries) return 2;
-  return results.every((r) => r.healthy) ? 0 : 1;
+  return postponed.length === 0 && results.every((r) => r.healthy) ? 0 : 1;
 }
 
 /** Adds `orgwatch check` to the program. */
@@ -92,9 +123,11 @@ export function registerCheck(program: Command, io: CommandIo, result: CommandRe
     .requiredOption("-c, --config <file>", "the orgwatch YAML config")
     .option("--org <id...>", "only these org ids (repeatable)")
     .option("--json", "print JSON instead of a table")
+    .option("--force", "check even when the user's login budget is spent")
     .addHelpText(
       "after",
-      "\nExit codes: 0 every org healthy, 1 any org not, 2 config or usage error.\n" +
+      "\nExit codes: 0 every org healthy, 1 any org not (or not checked: its user's login budget\n" +
+        "is spent, shared with a running monitor through storage.sqlite), 2 config or usage error.\n" +
         "Environment: ORGWATCH_RESOLVE='*.salesforce.com=127.0.0.1' pins host names (like curl --resolve).",
     )
     .action((opts: CheckOptions) => {

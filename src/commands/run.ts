@@ -1,27 +1,53 @@
 import { resolve } from "node:path";
 import type { Command } from "commander";
+import type { Registry } from "prom-client";
 import { runCheckOrgJob } from "../../jobs/check-org.job.js";
 import { runMaintainJob } from "../../jobs/maintain.job.js";
 import type { CommandResult } from "../cli.js";
 import { loadConfig, summarize, type LoadedConfig } from "../config/load.js";
-import { registerApi } from "../http/api.js";
-import { startHttpServer } from "../http/server.js";
-import { createMetrics, createRegistry } from "../metrics/index.js";
-import { LoginBudget } from "../monitor/budget.js";
+import { registerApi, type ApiMonitor } from "../http/api.js";
+import { startHttpServer, type HttpServer } from "../http/server.js";
+import { createMetrics, createRegistry, type OrgwatchMetrics } from "../metrics/index.js";
 import { Coordinator } from "../monitor/coordinator.js";
-import { Monitor } from "../monitor/monitor.js";
-import { systemClock } from "../platform/clock.js";
+import { Fleet } from "../monitor/fleet.js";
+import { checkOrgHandler, type CheckWorker } from "../monitor/run-loop.js";
+import { resumeCheckAt } from "../monitor/schedule.js";
+import { loginFreeAt, metricsViewOf, orgStatusOf } from "../monitor/views.js";
+import { systemClock, type Clock } from "../platform/clock.js";
 import { OrgwatchError } from "../platform/errors.js";
-import { createLogger } from "../platform/logger.js";
+import { createLogger, type Logger } from "../platform/logger.js";
 import { InProcessScheduler } from "../scheduler/inprocess.js";
-import { BatchWriter, openStore } from "../store/index.js";
+import type { Scheduler } from "../scheduler/types.js";
+import {
+  BatchWriter,
+  openStore,
+  type RecordedPass,
+  type SqliteHistoryStore,
+} from "../store/index.js";
 import { clientFromEnv } from "./check.js";
 import { reportConfig } from "./config-check.js";
 import type { CommandIo } from "./io.js";
 
-const CHECK_PREFIX = "check:";
-const MAINTAIN_KEY = "maintain";
 const SHUTDOWN_GRACE_MS = 10_000;
+const FLEET_JOB = "fleet";
+
+/** Everything `orgwatch run` runs with, built once by `buildRuntime`. */
+export interface Runtime {
+  config: LoadedConfig;
+  logger: Logger;
+  clock: Clock;
+  store: SqliteHistoryStore;
+  passes: BatchWriter<RecordedPass>;
+  fleet: Fleet;
+  coordinator: Coordinator;
+  metrics: OrgwatchMetrics;
+  registry: Registry;
+  scheduler: Scheduler;
+  api: ApiMonitor;
+  listen: string;
+  ready: boolean;
+  http: HttpServer | null;
+}
 
 function load(file: string, io: CommandIo): LoadedConfig | null {
   try {
@@ -36,6 +62,150 @@ function load(file: string, io: CommandIo): LoadedConfig | null {
   }
 }
 
+/** Builds the runtime: store, fleet (with every stored state, in one query), coordinator, scheduler. */
+export function buildRuntime(
+  config: LoadedConfig,
+  opts: { configFile: string; env: CommandIo["env"]; clock?: Clock; logger?: Logger },
+): Runtime {
+  const logger = opts.logger ?? createLogger({ level: opts.env.ORGWATCH_LOG_LEVEL ?? "info" });
+  const clock = opts.clock ?? systemClock;
+  const store = openStore(resolve(config.dir, config.top.storage.sqlite));
+  const passes = new BatchWriter<RecordedPass>((batch) => store.commitPasses(batch), {
+    onError: (err) => {
+      logger.error({ err }, "history write failed; will retry");
+    },
+  });
+  const fleet = new Fleet();
+  const stored = new Map(store.listOrgStates().map((s) => [s.orgId, s]));
+  for (const target of config.orgs) fleet.add(target, stored.get(target.id) ?? null);
+
+  const registry = createRegistry();
+  const metrics = createMetrics({
+    registry,
+    perOrg: config.top.metrics.perOrg,
+    orgs: () => metricsViewOf(fleet, clock.now()),
+  });
+  const coordinator = new Coordinator({ fleet, ledger: store, passes, metrics, logger });
+  const client = clientFromEnv(opts.env);
+  const worker: CheckWorker = {
+    run: (job, signal) =>
+      runCheckOrgJob(
+        job,
+        {
+          client,
+          clock,
+          target: (id) => fleet.get(id)?.target,
+          recheckCommand: (id) => `orgwatch check --config ${opts.configFile} --org ${id}`,
+        },
+        signal,
+      ),
+  };
+  const scheduler = new InProcessScheduler({
+    concurrency: config.top.scheduler.concurrency,
+    clock,
+    handlers: {
+      "check-org": checkOrgHandler({ coordinator, worker, clock }),
+      maintain: (_id, dueAt) =>
+        Promise.resolve(
+          runMaintainJob({ at: dueAt }, { store, retention: config.top.storage.retention }),
+        ),
+    },
+    onLag: (ms) => {
+      metrics.observeSchedulerLag(ms / 1000);
+    },
+    onError: (job, err) => {
+      metrics.countCheckError();
+      logger.error({ err, job: job.name, id: job.id }, "a scheduled run failed");
+    },
+  });
+  fleet.onRemove((id) => {
+    scheduler.unschedule({ name: "check-org", id });
+    metrics.forgetOrg(id);
+  });
+  const api: ApiMonitor = {
+    org: (id) => {
+      const entry = fleet.get(id);
+      if (!entry) return null;
+      const incidentId = entry.state.incidentId;
+      return orgStatusOf(entry, incidentId ? store.incident(incidentId) : null);
+    },
+    checkNow: (id) => {
+      const entry = fleet.get(id);
+      if (!entry) return { kind: "unknown" };
+      const now = clock.now();
+      const { username, loginBudgetPerHour } = entry.target;
+      const freeAt = loginFreeAt(fleet.loginTimes(username), loginBudgetPerHour, now);
+      if (freeAt !== null) {
+        return {
+          kind: "budget",
+          retryAt: new Date(freeAt).toISOString(),
+          retryAfterSeconds: Math.max(1, Math.ceil((freeAt - now) / 1000)),
+        };
+      }
+      const outcome = scheduler.trigger({ name: "check-org", id });
+      return { kind: outcome };
+    },
+  };
+  return {
+    config,
+    logger,
+    clock,
+    store,
+    passes,
+    fleet,
+    coordinator,
+    metrics,
+    registry,
+    scheduler,
+    api,
+    listen: config.top.server.listen,
+    ready: false,
+    http: null,
+  };
+}
+
+/** Starts serving and checking: each org resumes its stored slot, or a spread one. */
+export async function startRuntime(rt: Runtime): Promise<void> {
+  rt.http = await startHttpServer({
+    listen: rt.listen,
+    registry: rt.registry,
+    ready: () => rt.ready,
+    logger: rt.logger,
+    routes: (app) => {
+      registerApi(app, { monitor: rt.api, apiToken: rt.config.top.server.apiToken ?? null });
+    },
+  });
+  const now = rt.clock.now();
+  for (const { target, state } of rt.fleet.values()) {
+    const stored = state.nextCheckAt ? Date.parse(state.nextCheckAt) : null;
+    rt.scheduler.schedule(
+      { name: "check-org", id: target.id },
+      resumeCheckAt(target.id, target.interval, stored, now),
+    );
+  }
+  rt.scheduler.schedule({ name: "maintain", id: FLEET_JOB }, now + 60_000);
+  rt.scheduler.start();
+  rt.ready = true;
+}
+
+/**
+ * Stops in order: not ready, no new work, runs in flight get the grace period (then their
+ * signals abort and their passes are dropped), the coordinator stops recording, the last batch
+ * commits, the store and the server close.
+ */
+export async function stopRuntime(
+  rt: Runtime,
+  graceMs = SHUTDOWN_GRACE_MS,
+): Promise<{ finished: number; abandoned: number }> {
+  rt.ready = false;
+  const stopped = await rt.scheduler.stop(graceMs);
+  rt.coordinator.close();
+  rt.passes.close();
+  rt.store.close();
+  await rt.http?.close();
+  return stopped;
+}
+
 /** `orgwatch run`: checks every org on its interval until SIGINT/SIGTERM. */
 export async function runCommand(opts: { config: string }, io: CommandIo): Promise<number> {
   const config = load(opts.config, io);
@@ -44,86 +214,15 @@ export async function runCommand(opts: { config: string }, io: CommandIo): Promi
     io.stderr("scheduler.kind: redis is not available yet; use kind: inprocess\n");
     return 2;
   }
-  const logger = createLogger({ level: io.env.ORGWATCH_LOG_LEVEL ?? "info" });
-  const clock = systemClock;
-  const store = openStore(resolve(config.dir, config.top.storage.sqlite));
-  const writer = new BatchWriter(store, {
-    onError: (err) => logger.error({ err }, "history write failed; will retry"),
-  });
-  const budget = new LoginBudget({
-    recordLogin: (user, at) => store.recordLogin(user, at),
-    // The ledger keeps counts; treating a restart's earlier logins as "just now" can only make
-    // the budget stricter, never let it overspend.
-    loginsSince: (user, since) =>
-      new Array<number>(store.loginsSince(user, since)).fill(clock.now()),
-  });
-  const registry = createRegistry();
-  let view: Monitor | null = null;
-  const metrics = createMetrics({
-    registry,
-    perOrg: config.top.metrics.perOrg,
-    orgs: () => view?.metricsView() ?? [],
-  });
-  const coordinator = new Coordinator({ store, writer, metrics, logger });
-  const monitor = new Monitor({
-    targets: config.orgs,
-    store,
-    coordinator,
-    metrics,
-    client: clientFromEnv(io.env),
-    clock,
-    logger,
-    budget,
-    retention: config.top.storage.retention,
-    configFile: opts.config,
-  });
-  view = monitor;
-  const scheduler = new InProcessScheduler({
-    concurrency: config.top.scheduler.concurrency,
-    clock,
-    run: (key, dueAt) =>
-      key === MAINTAIN_KEY
-        ? Promise.resolve(runMaintainJob({ at: dueAt }, monitor))
-        : runCheckOrgJob({ orgId: key.slice(CHECK_PREFIX.length), scheduledAt: dueAt }, monitor),
-    onLag: (ms) => metrics.observeSchedulerLag(ms / 1000),
-    onError: (key, err) => {
-      metrics.countCheckError();
-      logger.error({ err, key }, "a scheduled run failed");
-    },
-  });
-  let ready = false;
-  const http = await startHttpServer({
-    listen: config.top.server.listen,
-    registry,
-    ready: () => ready,
-    logger,
-    routes: (app) =>
-      registerApi(app, {
-        monitor: {
-          orgState: (id) => (monitor.has(id) ? coordinator.state(id) : null),
-          checkNow: (id) => scheduler.trigger(`${CHECK_PREFIX}${id}`),
-        },
-        apiToken: config.top.server.apiToken ?? null,
-      }),
-  });
-  const now = clock.now();
-  for (const [id, at] of monitor.initialSchedule(now))
-    scheduler.schedule(`${CHECK_PREFIX}${id}`, at);
-  scheduler.schedule(MAINTAIN_KEY, now + 60_000);
-  scheduler.start();
-  ready = true;
-  io.stdout(`orgwatch running: ${summarize(config)}; metrics at ${http.url}/metrics\n`);
-  logger.info({ orgs: config.orgs.length, url: http.url }, "orgwatch started");
-
+  const rt = buildRuntime(config, { configFile: opts.config, env: io.env });
+  await startRuntime(rt);
+  const url = rt.http?.url ?? "";
+  io.stdout(`orgwatch running: ${summarize(config)}; metrics at ${url}/metrics\n`);
+  rt.logger.info({ orgs: config.orgs.length, url }, "orgwatch started");
   const signal = await (io.waitForStop ?? (() => new Promise<string>(() => {})))();
-  ready = false;
-  logger.info({ signal }, "shutting down");
-  const stopped = await scheduler.stop(SHUTDOWN_GRACE_MS);
-  monitor.close();
-  writer.close();
-  store.close();
-  await http.close();
-  logger.info(stopped, "stopped");
+  rt.logger.info({ signal }, "shutting down");
+  const stopped = await stopRuntime(rt);
+  rt.logger.info(stopped, "stopped");
   return 0;
 }
 

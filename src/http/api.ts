@@ -1,13 +1,14 @@
 import { timingSafeEqual } from "node:crypto";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
-import type { OrgState } from "../store/types.js";
+import type { CheckNowOutcome, OrgStatus } from "../monitor/views.js";
+import { errorSchema, orgIdParamsSchema, orgStatusSchema } from "./api-types.js";
 
 /** What the API needs from the running monitor. */
 export interface ApiMonitor {
-  /** The org's current state, or null for an org not in the config. */
-  orgState(orgId: string): OrgState | null;
-  /** Asks for a check as soon as a slot (and the login budget) allows; false for unknown orgs. */
-  checkNow(orgId: string): boolean;
+  /** The org's status, or null for an org not in the config. */
+  org(orgId: string): OrgStatus | null;
+  /** Asks for a check as soon as a slot allows, unless it runs or the login budget is spent. */
+  checkNow(orgId: string): CheckNowOutcome;
 }
 
 /** Options of the API routes. */
@@ -17,11 +18,10 @@ export interface ApiOptions {
   apiToken: string | null;
 }
 
+const LOOPBACK = new Set(["127.0.0.1", "::1", "::ffff:127.0.0.1"]);
+
 function allowed(req: FastifyRequest, apiToken: string | null): boolean {
-  if (apiToken === null) {
-    const ip = req.socket.remoteAddress ?? "";
-    return ip === "127.0.0.1" || ip === "::1" || ip === "::ffff:127.0.0.1";
-  }
+  if (apiToken === null) return LOOPBACK.has(req.socket.remoteAddress ?? "");
   const given = /^Bearer (.+)$/.exec(req.headers.authorization ?? "")?.[1] ?? "";
   const a = Buffer.from(given);
   const b = Buffer.from(apiToken);
@@ -37,20 +37,61 @@ function deny(reply: FastifyReply, apiToken: string | null): FastifyReply {
   });
 }
 
-/** Registers `/api/v1`: read an org's state, force a check now. */
+const notFound = (id: string): { error: string } => ({ error: `no org "${id}" in the config` });
+
+/** Registers `/api/v1`: read an org's status, force a check now. Auth is one hook for all. */
 export function registerApi(app: FastifyInstance, options: ApiOptions): void {
   const { monitor, apiToken } = options;
-  app.get<{ Params: { id: string } }>("/api/v1/orgs/:id", async (req, reply) => {
-    if (!allowed(req, apiToken)) return deny(reply, apiToken);
-    const state = monitor.orgState(req.params.id);
-    if (!state) return reply.code(404).send({ error: `no org "${req.params.id}" in the config` });
-    return reply.send(state);
+  app.addHook("onRequest", async (req, reply) => {
+    if (req.url.startsWith("/api/") && !allowed(req, apiToken)) await deny(reply, apiToken);
   });
-  app.post<{ Params: { id: string } }>("/api/v1/orgs/:id/check", async (req, reply) => {
-    if (!allowed(req, apiToken)) return deny(reply, apiToken);
-    if (!monitor.checkNow(req.params.id)) {
-      return reply.code(404).send({ error: `no org "${req.params.id}" in the config` });
-    }
-    return reply.code(202).send({ org: req.params.id, queued: true });
-  });
+  app.get<{ Params: { id: string } }>(
+    "/api/v1/orgs/:id",
+    {
+      schema: {
+        params: orgIdParamsSchema,
+        response: { 200: orgStatusSchema, 404: errorSchema },
+      },
+    },
+    async (req, reply) => {
+      const status = monitor.org(req.params.id);
+      if (!status) return reply.code(404).send(notFound(req.params.id));
+      return reply.send(status);
+    },
+  );
+  app.post<{ Params: { id: string } }>(
+    "/api/v1/orgs/:id/check",
+    {
+      schema: {
+        params: orgIdParamsSchema,
+        response: {
+          202: {
+            type: "object",
+            required: ["org", "queued"],
+            properties: { org: { type: "string" }, queued: { type: "boolean" } },
+          },
+          404: errorSchema,
+          409: errorSchema,
+          429: errorSchema,
+        },
+      },
+    },
+    async (req, reply) => {
+      const id = req.params.id;
+      const outcome = monitor.checkNow(id);
+      switch (outcome.kind) {
+        case "unknown":
+          return reply.code(404).send(notFound(id));
+        case "running":
+          return reply.code(409).send({ error: `a check of ${id} is already running` });
+        case "budget":
+          return reply
+            .code(429)
+            .header("retry-after", String(outcome.retryAfterSeconds))
+            .send({ error: `the login budget of ${id}'s user is spent until ${outcome.retryAt}` });
+        case "queued":
+          return reply.code(202).send({ org: id, queued: true });
+      }
+    },
+  );
 }

@@ -41,7 +41,7 @@ const ORG_GAUGES: readonly [string, string, Value][] = [
   [
     "orgwatch_org_last_success_timestamp_seconds",
     "When the org last passed every check.",
-    (o) => (o.lastSuccessAt === null ? null : o.lastSuccessAt / 1000),
+    (o) => (o.lastHealthyAt === null ? null : o.lastHealthyAt / 1000),
   ],
   [
     "orgwatch_org_token_duration_seconds",

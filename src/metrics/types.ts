@@ -32,9 +32,9 @@ export interface OrgMetricsView {
   cause: CauseId | null;
   /** 0 at the normal interval; n after n back-off steps. */
   backoffLevel: number;
-  /** Epoch ms of the last finished pass / last healthy pass; null when never. */
+  /** Epoch ms of the last finished pass / last pass that passed every check; null when never. */
   lastCheckAt: number | null;
-  lastSuccessAt: number | null;
+  lastHealthyAt: number | null;
   /** Token requests sent in the last hour for this org's user, and the configured hourly budget. */
   loginsUsed: number;
   loginBudget: number;

@@ -1,20 +1,18 @@
 import { classify } from "../classify/index.js";
 import type { OrgContext } from "../classify/types.js";
 import type { OrgTarget } from "../config/target.js";
-import type { OrgHistory } from "../domain/history.js";
+import type { CheckJob } from "../domain/job.js";
 import type { CheckResult, OrgFacts } from "../domain/result.js";
 import type { Clock } from "../platform/clock.js";
 import { runPass } from "../probes/runner.js";
 import type { SalesforceClient } from "../salesforce/client.js";
 
-/** What one check needs besides the target: the wire, the clock, and what we remember. */
-export interface CheckOrgDeps {
+/** What a worker checks with: the wire, the clock, and how to word the re-check command. */
+export interface WorkerDeps {
   client: SalesforceClient;
   clock: Clock;
-  history: OrgHistory;
-  previousFacts: OrgFacts | null;
-  /** The shell command that re-checks this org, quoted in fix steps. */
-  recheckCommand: string;
+  /** The shell command that re-checks an org, quoted in fix steps. */
+  recheckCommand: (orgId: string) => string;
 }
 
 /** The classifier's view of an org: names and links, never a secret. */
@@ -40,28 +38,43 @@ export function orgContext(target: OrgTarget, recheckCommand: string): OrgContex
 }
 
 /**
+ * The one deadline of a pass: every configured stage at its per-call timeout, plus the local
+ * stage's slack. Stages share it, so a slow token call leaves less time for the rest.
+ */
+export function passDeadlineMs(target: OrgTarget): number {
+  return target.timeout * target.checks.length + 1000;
+}
+
+/**
  * Checks one org and classifies the outcome: the worker's half of the monitor. It records
- * nothing; the caller records, exports and alerts. `checkId` keys the result so that a retried
- * job yields the same id.
+ * nothing and reads no database; the job carries the history the classifier needs, and the
+ * result is plain JSON for the coordinator to record.
  */
 export async function checkOrg(
   target: OrgTarget,
-  checkId: string,
-  deps: CheckOrgDeps,
+  job: CheckJob,
+  deps: WorkerDeps,
+  signal?: AbortSignal,
 ): Promise<CheckResult> {
   const startedAt = deps.clock.now();
-  const pass = await runPass(target, deps);
+  const deadline = AbortSignal.timeout(passDeadlineMs(target));
+  const pass = await runPass(target, {
+    client: deps.client,
+    clock: deps.clock,
+    apiUsage: job.apiUsage,
+    signal: signal ? AbortSignal.any([signal, deadline]) : deadline,
+  });
   const finishedAt = deps.clock.now();
   const { diagnosis, warnings } = classify({
-    org: orgContext(target, deps.recheckCommand),
+    org: orgContext(target, deps.recheckCommand(target.id)),
     stages: pass.stages,
-    history: deps.history,
+    history: job.history,
     now: startedAt,
   });
   const facts: OrgFacts = { ...pass.facts };
   if (target.certificate?.ok) facts.certificateNotAfter = target.certificate.notAfter;
   return {
-    checkId,
+    checkId: job.checkId,
     orgId: target.id,
     startedAt: new Date(startedAt).toISOString(),
     finishedAt: new Date(finishedAt).toISOString(),

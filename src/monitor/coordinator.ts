@@ -1,94 +1,130 @@
-import type { OrgTarget } from "../config/target.js";
+import type { HealthEvent } from "../domain/incident.js";
+import { checkIdFor, type CheckJob } from "../domain/job.js";
 import type { CheckResult } from "../domain/result.js";
+import { historyOf, type OrgState } from "../domain/state.js";
 import type { Logger } from "../platform/logger.js";
 import type { OrgwatchMetrics } from "../metrics/types.js";
-import type { BatchWriter, HistoryStore, OrgState } from "../store/index.js";
-import { connectionHash } from "./config-hash.js";
+import type { BatchWriter, LoginLedger, RecordedPass } from "../store/index.js";
+import type { Fleet } from "./fleet.js";
 import { nextCheck } from "./schedule.js";
-import { applyPass, initialState, type HealthEvent } from "./transition.js";
+import { applyPass } from "./transition.js";
 
-/** The coordinator's dependencies: where results go. */
+/** The coordinator's dependencies. */
 export interface CoordinatorDeps {
-  store: HistoryStore;
-  writer: BatchWriter;
-  metrics: OrgwatchMetrics;
+  fleet: Fleet;
+  /** The login ledger shared by every process on the database. */
+  ledger: Pick<LoginLedger, "takeLogin">;
+  /** Group commit of recorded passes (one transaction per batch). */
+  passes: Pick<BatchWriter<RecordedPass>, "add">;
+  metrics: Pick<OrgwatchMetrics, "recordResult" | "countBudgetSkip">;
   logger: Logger;
 }
 
+/** What `admit` decided for a due org. */
+export type Admission =
+  | { kind: "run"; job: CheckJob }
+  | { kind: "postponed"; until: number; reason: "login_budget" }
+  | { kind: "unknown" };
+
+/** What `record` returns: the org's new state, when it is due next, and what changed. */
+export interface Recorded {
+  state: OrgState;
+  nextDueAt: number;
+  event: HealthEvent | null;
+  /** True when the result had been recorded before (nothing changed). */
+  replay: boolean;
+}
+
 /**
- * Records, exports and (later) alerts: the coordinator's half of the monitor. Workers produce
- * CheckResults; this turns each into history rows, org state, incidents and metrics. Keyed by
- * check id and deterministic incident ids, so recording the same result twice changes nothing.
+ * The coordinator's half of the monitor: it admits due orgs (the login budget first) and turns
+ * each worker result into org state, incidents, outbox events and metrics. Results are keyed by
+ * check id, so recording the same result twice changes nothing.
  */
 export class Coordinator {
-  private readonly states = new Map<string, OrgState>();
+  private closed = false;
 
   constructor(private readonly deps: CoordinatorDeps) {}
 
-  /** The org's current state (cached; read from the store once). */
-  state(orgId: string): OrgState {
-    let state = this.states.get(orgId);
-    if (!state) {
-      state = this.deps.store.getOrgState(orgId) ?? initialState(orgId);
-      this.states.set(orgId, state);
+  /**
+   * Admits a due org: takes one login from its user's budget (counted across every process on
+   * the ledger) and builds the job a worker runs. A spent budget postpones the check.
+   */
+  admit(orgId: string, dueAt: number, nowMs: number): Admission {
+    const entry = this.deps.fleet.get(orgId);
+    if (!entry || this.closed) return { kind: "unknown" };
+    const { target, state } = entry;
+    if (target.key.ok && target.checks.includes("token")) {
+      const take = this.deps.ledger.takeLogin(target.username, target.loginBudgetPerHour, nowMs);
+      this.deps.fleet.noteLogins(target.username, take.times);
+      if (!take.ok) {
+        this.deps.metrics.countBudgetSkip("login_budget");
+        this.deps.logger.warn(
+          { org: orgId, until: new Date(take.nextFreeAt).toISOString() },
+          `${orgId}: login budget of ${target.username} used up, check postponed`,
+        );
+        return { kind: "postponed", until: take.nextFreeAt, reason: "login_budget" };
+      }
     }
-    return state;
+    return {
+      kind: "run",
+      job: {
+        checkId: checkIdFor(orgId, dueAt),
+        orgId,
+        dueAt,
+        history: historyOf(state),
+        apiUsage: state.apiUsage ? { used: state.apiUsage.used, max: state.apiUsage.max } : null,
+      },
+    };
   }
 
-  /** Every cached state, for metrics at scrape time. */
-  cachedStates(): IterableIterator<OrgState> {
-    return this.states.values();
+  /** Stops recording: a pass that finishes after this is dropped, never written. */
+  close(): void {
+    this.closed = true;
   }
 
-  /** Records one pass; returns the new state, whose nextCheckAt is when to check again. */
-  record(target: OrgTarget, result: CheckResult, nowMs: number): OrgState {
-    const prev = this.state(target.id);
-    if (prev.lastCheckAt !== null && prev.lastCheckAt >= result.startedAt) return prev;
-    const { next, event } = applyPass(prev, result, target, connectionHash(target));
-    const failedAtToken = result.diagnosis?.stage === "token";
+  /** Records one pass; null for an org no longer in the fleet or after close. */
+  record(result: CheckResult, nowMs: number): Recorded | null {
+    const entry = this.deps.fleet.get(result.orgId);
+    if (!entry || this.closed) return null;
+    const { target, state: prev } = entry;
+    if (prev.lastCheckAt !== null && prev.lastCheckAt >= result.startedAt) {
+      const nextDueAt = prev.nextCheckAt ? Date.parse(prev.nextCheckAt) : nowMs + target.interval;
+      return { state: prev, nextDueAt, event: null, replay: true };
+    }
+    const { next, event } = applyPass(prev, result, target, entry.hash);
     const decision = nextCheck({
       intervalMs: target.interval,
       maxBackoffMs: target.maxBackoff,
       cause: result.diagnosis?.cause ?? null,
       transient: result.diagnosis?.transient ?? false,
-      failedAtToken,
+      failedAtToken: result.diagnosis?.stage === "token",
       backoffLevel: prev.backoffLevel,
       nowMs,
     });
     next.nextCheckAt = new Date(decision.nextAt).toISOString();
     next.backoffLevel = decision.backoffLevel;
-    this.deps.writer.add(result);
-    this.applyIncident(next, event, result);
-    this.deps.store.putOrgState(next);
-    this.states.set(target.id, next);
+    this.deps.fleet.setState(target.id, next);
+    this.deps.passes.add({ result, state: next, event });
     this.deps.metrics.recordResult(result);
     for (const stage of result.stages) {
       if (stage.skipReason === "api_floor") this.deps.metrics.countBudgetSkip("api_floor");
     }
-    return next;
+    if (event) this.logEvent(target.id, event, result.checkId);
+    return { state: next, nextDueAt: decision.nextAt, event, replay: false };
   }
 
-  private applyIncident(next: OrgState, event: HealthEvent, result: CheckResult): void {
-    if (!event) return;
-    const { store, logger } = this.deps;
-    const at = result.startedAt;
-    if (event.kind === "resolved" || event.kind === "cause_changed") {
-      const open = store.openIncidentFor(next.orgId);
-      if (open) store.closeIncident(open.id, at, result.checkId);
+  private logEvent(orgId: string, event: HealthEvent, checkId: string): void {
+    const fields = { org: orgId, event: event.kind, cause: event.cause, checkId };
+    switch (event.kind) {
+      case "opened":
+        this.deps.logger.info(fields, `${orgId} is unhealthy: ${event.cause}`);
+        break;
+      case "cause_changed":
+        this.deps.logger.info(fields, `${orgId} is still unhealthy, now ${event.cause}`);
+        break;
+      case "resolved":
+        this.deps.logger.info(fields, `${orgId} recovered from ${event.cause}`);
+        break;
     }
-    if (event.kind === "opened" || event.kind === "cause_changed") {
-      store.openIncident({
-        orgId: next.orgId,
-        cause: event.cause,
-        openedAt: at,
-        checkId: result.checkId,
-      });
-    }
-    logger.info(
-      { org: next.orgId, event: event.kind, cause: event.cause, checkId: result.checkId },
-      event.kind === "resolved"
-        ? `${next.orgId} recovered from ${event.cause}`
-        : `${next.orgId} is unhealthy: ${event.cause}`,
-    );
   }
 }

@@ -1,6 +1,12 @@
 /** Stable codes for errors orgwatch raises itself. */
 export type OrgwatchErrorCode =
-  "CONFIG_INVALID" | "CONFIG_UNREADABLE" | "ENV_MISSING" | "USAGE" | "SIMFILE_INVALID" | "INTERNAL";
+  | "CONFIG_INVALID"
+  | "CONFIG_UNREADABLE"
+  | "ENV_MISSING"
+  | "USAGE"
+  | "SIMFILE_INVALID"
+  | "WORKER_UNKNOWN_ORG"
+  | "INTERNAL";
 
 /** Base error with a stable `code`, so callers switch on codes, never on message text. */
 export class OrgwatchError extends Error {

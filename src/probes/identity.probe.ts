@@ -1,5 +1,5 @@
 import type { Probe } from "./types.js";
-import { NO_SESSION } from "./usage.js";
+import { NO_SESSION, sessionGet } from "./usage.js";
 
 interface IdentityBody {
   username?: unknown;
@@ -18,7 +18,9 @@ export const identityProbe: Probe = {
     const session = ctx.session;
     if (!session) return NO_SESSION;
     const where = session.idUrl !== "" ? session.idUrl : "/services/oauth2/userinfo";
-    const outcome = await ctx.client.get(session, where, ctx.target.timeout);
+    // Through sessionGet, so a Sforce-Limit-Info header on the answer refreshes the API usage.
+    const outcome = await sessionGet(ctx, where);
+    if (!outcome) return NO_SESSION;
     if (!outcome.ok) return { ok: false, evidence: outcome.evidence };
     const body = (outcome.value ?? {}) as IdentityBody;
     const username =

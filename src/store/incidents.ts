@@ -1,63 +1,79 @@
 import type Database from "better-sqlite3";
-import type { CauseId } from "../domain/causes.js";
-import { deliveryOf, incidentOf, toMs, type DeliveryRow, type IncidentRow } from "./rows.js";
-import type { DeliveryKind, Incident, IncidentDelivery } from "./types.js";
+import type { DeliveryKind, Incident, IncidentDelivery, OutboxEvent } from "../domain/incident.js";
+import {
+  deliveryOf,
+  incidentOf,
+  outboxEventOf,
+  toMs,
+  type DeliveryRow,
+  type IncidentCauseRow,
+  type IncidentRow,
+  type OutboxRow,
+} from "./rows.js";
+import type { IncidentLog } from "./types.js";
 
-/** The deterministic id of an incident, so a retried open never creates a second one. */
-export function incidentId(orgId: string, cause: CauseId, openedAt: string): string {
-  return `${orgId}:${cause}:${openedAt}`;
-}
+/** Incidents, the outbox and the delivery log, read side; passes write them (passes.ts). */
+export class SqliteIncidentLog implements IncidentLog {
+  private readonly causesOf: Database.Statement<[string], IncidentCauseRow>;
 
-/** Incidents and their deliveries; the history store extends it. */
-export class IncidentStore {
-  constructor(readonly db: Database.Database) {}
-
-  openIncident(input: { orgId: string; cause: CauseId; openedAt: string; checkId: string }): {
-    incident: Incident;
-    created: boolean;
-  } {
-    return this.db.transaction(() => {
-      const open = this.openIncidentFor(input.orgId);
-      if (open) return { incident: open, created: false };
-      const id = incidentId(input.orgId, input.cause, input.openedAt);
-      const known = this.incident(id);
-      // The same open replayed after its close returns the closed incident, never reopens it.
-      if (known) return { incident: known, created: false };
-      this.db
-        .prepare(
-          `INSERT INTO incidents (id, org_id, cause, opened_at, closed_at, last_check_id)
-           VALUES (?, ?, ?, ?, NULL, ?)`,
-        )
-        .run(id, input.orgId, input.cause, toMs(input.openedAt), input.checkId);
-      return { incident: this.incident(id) as Incident, created: true };
-    })();
+  constructor(private readonly db: Database.Database) {
+    this.causesOf = db.prepare(
+      "SELECT * FROM incident_causes WHERE incident_id = ? ORDER BY at, check_id",
+    );
   }
 
-  closeIncident(id: string, closedAt: string, checkId?: string): boolean {
-    const result = this.db
-      .prepare(
-        `UPDATE incidents SET closed_at = ?, last_check_id = COALESCE(?, last_check_id)
-         WHERE id = ? AND closed_at IS NULL`,
-      )
-      .run(toMs(closedAt), checkId ?? null, id);
-    return result.changes === 1;
+  private withCauses(row: IncidentRow | undefined): Incident | null {
+    return row ? incidentOf(row, this.causesOf.all(row.id)) : null;
+  }
+
+  incident(id: string): Incident | null {
+    return this.withCauses(
+      this.db.prepare<[string], IncidentRow>("SELECT * FROM incidents WHERE id = ?").get(id),
+    );
   }
 
   openIncidentFor(orgId: string): Incident | null {
-    const row = this.db
-      .prepare<[string], IncidentRow>(
-        "SELECT * FROM incidents WHERE org_id = ? AND closed_at IS NULL",
-      )
-      .get(orgId);
-    return row ? incidentOf(row) : null;
+    return this.withCauses(
+      this.db
+        .prepare<[string], IncidentRow>(
+          "SELECT * FROM incidents WHERE org_id = ? AND closed_at IS NULL",
+        )
+        .get(orgId),
+    );
   }
 
-  /** One incident by id. */
-  incident(id: string): Incident | null {
+  incidentsOf(orgId: string, limit: number): Incident[] {
+    return this.db
+      .prepare<[string, number], IncidentRow>(
+        "SELECT * FROM incidents WHERE org_id = ? ORDER BY opened_at DESC LIMIT ?",
+      )
+      .all(orgId, limit)
+      .map((row) => incidentOf(row, this.causesOf.all(row.id)));
+  }
+
+  outboxAfter(afterSeq: number, limit: number): OutboxEvent[] {
+    return this.db
+      .prepare<[number, number], OutboxRow>(
+        "SELECT * FROM outbox WHERE seq > ? ORDER BY seq LIMIT ?",
+      )
+      .all(afterSeq, limit)
+      .map(outboxEventOf);
+  }
+
+  outboxCursor(consumer: string): number {
     const row = this.db
-      .prepare<[string], IncidentRow>("SELECT * FROM incidents WHERE id = ?")
-      .get(id);
-    return row ? incidentOf(row) : null;
+      .prepare<[string], { seq: number }>("SELECT seq FROM outbox_cursors WHERE consumer = ?")
+      .get(consumer);
+    return row?.seq ?? 0;
+  }
+
+  ackOutbox(consumer: string, seq: number): void {
+    this.db
+      .prepare(
+        `INSERT INTO outbox_cursors (consumer, seq) VALUES (?, ?)
+         ON CONFLICT (consumer) DO UPDATE SET seq = MAX(seq, excluded.seq)`,
+      )
+      .run(consumer, seq);
   }
 
   putDelivery(d: IncidentDelivery): void {

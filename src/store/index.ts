@@ -1,6 +1,5 @@
 export * from "./types.js";
 export { BatchWriter, type BatchWriterOptions } from "./batch.js";
-export { incidentId } from "./incidents.js";
 export { MIGRATIONS, migrate, type Migration } from "./migrations.js";
 export { BUCKET_MS, type RollupLevel } from "./rollup.js";
 export {
@@ -9,4 +8,3 @@ export {
   SqliteHistoryStore,
   type OpenStoreOptions,
 } from "./sqlite.js";
-export { historyOf } from "./history.js";

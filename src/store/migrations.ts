@@ -125,6 +125,50 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 3,
+    name: "one transaction per pass: outbox, incident causes, two success facts",
+    sql: `
+      ALTER TABLE org_state RENAME COLUMN last_success_at TO last_token_success_at;
+      ALTER TABLE org_state ADD COLUMN last_healthy_at INTEGER;
+      ALTER TABLE org_state ADD COLUMN incident_id TEXT;
+      ALTER TABLE org_state ADD COLUMN api_used INTEGER;
+      ALTER TABLE org_state ADD COLUMN api_max INTEGER;
+      ALTER TABLE org_state ADD COLUMN api_seen_at INTEGER;
+      UPDATE org_state SET last_healthy_at = (
+        SELECT MAX(started_at) FROM checks c WHERE c.org_id = org_state.org_id AND c.healthy = 1);
+      UPDATE org_state SET incident_id = (
+        SELECT id FROM incidents i WHERE i.org_id = org_state.org_id AND i.closed_at IS NULL);
+      CREATE TABLE incident_causes (
+        incident_id TEXT NOT NULL REFERENCES incidents (id) ON DELETE CASCADE,
+        at INTEGER NOT NULL,
+        cause TEXT NOT NULL,
+        check_id TEXT NOT NULL,
+        PRIMARY KEY (incident_id, check_id)
+      ) WITHOUT ROWID;
+      INSERT INTO incident_causes (incident_id, at, cause, check_id)
+        SELECT id, opened_at, cause, COALESCE(
+          (SELECT check_id FROM checks c WHERE c.org_id = incidents.org_id
+             AND c.started_at = incidents.opened_at LIMIT 1), '')
+        FROM incidents;
+      CREATE TABLE outbox (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        event_id TEXT NOT NULL UNIQUE,
+        org_id TEXT NOT NULL,
+        incident_id TEXT NOT NULL,
+        kind TEXT NOT NULL CHECK (kind IN ('opened', 'cause_changed', 'resolved')),
+        cause TEXT NOT NULL,
+        from_cause TEXT,
+        at INTEGER NOT NULL,
+        check_id TEXT NOT NULL
+      );
+      CREATE INDEX outbox_at ON outbox (at);
+      CREATE TABLE outbox_cursors (
+        consumer TEXT PRIMARY KEY,
+        seq INTEGER NOT NULL
+      );
+    `,
+  },
 ];
 
 /** Applies every migration not yet recorded in `schema_migrations`; returns the versions applied. */

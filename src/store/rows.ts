@@ -1,7 +1,9 @@
 import type { CauseId } from "../domain/causes.js";
 import type { CheckResult, StageResult } from "../domain/result.js";
 import type { StageId } from "../domain/stages.js";
-import type { Incident, IncidentDelivery, OrgState, StoredCheck, StoredStage } from "./types.js";
+import type { Incident, IncidentCause, IncidentDelivery, OutboxEvent } from "../domain/incident.js";
+import type { OrgState } from "../domain/state.js";
+import type { StoredCheck, StoredStage } from "./types.js";
 
 /** ISO string to epoch ms; null stays null. Throws on a malformed timestamp (a bug upstream). */
 export function toMs(iso: string | null): number | null {
@@ -120,7 +122,8 @@ export interface OrgStateRow {
   consecutive_failures: number;
   consecutive_successes: number;
   last_check_at: number | null;
-  last_success_at: number | null;
+  last_token_success_at: number | null;
+  last_healthy_at: number | null;
   first_seen_at: number | null;
   first_success_at: number | null;
   last_organization_id: string | null;
@@ -130,6 +133,10 @@ export interface OrgStateRow {
   config_changed_at: number | null;
   next_check_at: number | null;
   backoff_level: number;
+  incident_id: string | null;
+  api_used: number | null;
+  api_max: number | null;
+  api_seen_at: number | null;
 }
 
 /** The row for an org state. */
@@ -142,7 +149,8 @@ export function orgStateRowOf(s: OrgState): OrgStateRow {
     consecutive_failures: s.consecutiveFailures,
     consecutive_successes: s.consecutiveSuccesses,
     last_check_at: toMs(s.lastCheckAt),
-    last_success_at: toMs(s.lastSuccessAt),
+    last_token_success_at: toMs(s.lastTokenSuccessAt),
+    last_healthy_at: toMs(s.lastHealthyAt),
     first_seen_at: toMs(s.firstSeenAt),
     first_success_at: toMs(s.firstSuccessAt),
     last_organization_id: s.lastOrganizationId,
@@ -152,6 +160,10 @@ export function orgStateRowOf(s: OrgState): OrgStateRow {
     config_changed_at: toMs(s.configChangedAt),
     next_check_at: toMs(s.nextCheckAt),
     backoff_level: s.backoffLevel,
+    incident_id: s.incidentId,
+    api_used: s.apiUsage?.used ?? null,
+    api_max: s.apiUsage?.max ?? null,
+    api_seen_at: toMs(s.apiUsage?.at ?? null),
   };
 }
 
@@ -165,7 +177,8 @@ export function orgStateOf(r: OrgStateRow): OrgState {
     consecutiveFailures: r.consecutive_failures,
     consecutiveSuccesses: r.consecutive_successes,
     lastCheckAt: toIso(r.last_check_at),
-    lastSuccessAt: toIso(r.last_success_at),
+    lastTokenSuccessAt: toIso(r.last_token_success_at),
+    lastHealthyAt: toIso(r.last_healthy_at),
     firstSeenAt: toIso(r.first_seen_at),
     firstSuccessAt: toIso(r.first_success_at),
     lastOrganizationId: r.last_organization_id,
@@ -175,6 +188,11 @@ export function orgStateOf(r: OrgStateRow): OrgState {
     configChangedAt: toIso(r.config_changed_at),
     nextCheckAt: toIso(r.next_check_at),
     backoffLevel: r.backoff_level,
+    incidentId: r.incident_id,
+    apiUsage:
+      r.api_used !== null && r.api_max !== null && r.api_seen_at !== null
+        ? { used: r.api_used, max: r.api_max, at: toIso(r.api_seen_at) ?? "" }
+        : null,
   };
 }
 
@@ -188,8 +206,16 @@ export interface IncidentRow {
   last_check_id: string | null;
 }
 
-/** The incident of a row. */
-export function incidentOf(r: IncidentRow): Incident {
+/** An `incident_causes` row. */
+export interface IncidentCauseRow {
+  incident_id: string;
+  at: number;
+  cause: string;
+  check_id: string;
+}
+
+/** The incident of a row and its cause rows (oldest first). */
+export function incidentOf(r: IncidentRow, causes: readonly IncidentCauseRow[]): Incident {
   return {
     id: r.id,
     orgId: r.org_id,
@@ -197,6 +223,39 @@ export function incidentOf(r: IncidentRow): Incident {
     openedAt: toIso(r.opened_at) ?? "",
     closedAt: toIso(r.closed_at),
     lastCheckId: r.last_check_id,
+    causes: causes.map((c): IncidentCause => ({
+      cause: c.cause as CauseId,
+      at: toIso(c.at) ?? "",
+      checkId: c.check_id,
+    })),
+  };
+}
+
+/** An `outbox` row. */
+export interface OutboxRow {
+  seq: number;
+  event_id: string;
+  org_id: string;
+  incident_id: string;
+  kind: string;
+  cause: string;
+  from_cause: string | null;
+  at: number;
+  check_id: string;
+}
+
+/** The outbox event of a row. */
+export function outboxEventOf(r: OutboxRow): OutboxEvent {
+  return {
+    seq: r.seq,
+    eventId: r.event_id,
+    orgId: r.org_id,
+    incidentId: r.incident_id,
+    kind: r.kind as OutboxEvent["kind"],
+    cause: r.cause as CauseId,
+    fromCause: r.from_cause as CauseId | null,
+    at: toIso(r.at) ?? "",
+    checkId: r.check_id,
   };
 }
 

@@ -1,24 +1,32 @@
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import Database from "better-sqlite3";
-import type { OrgHistory } from "../domain/history.js";
+import type { DeliveryKind, Incident, IncidentDelivery, OutboxEvent } from "../domain/incident.js";
 import type { CheckResult } from "../domain/result.js";
-import { IncidentStore } from "./incidents.js";
-import { historyOf } from "./history.js";
+import type { OrgState } from "../domain/state.js";
+import { SqliteIncidentLog } from "./incidents.js";
+import { SqliteLoginLedger } from "./ledger.js";
 import { migrate } from "./migrations.js";
+import { PassWriterSql, upsertStateSql } from "./passes.js";
 import { readRollups, rollupLevel, type RollupLevel } from "./rollup.js";
 import {
-  checkRowOf,
   orgStateOf,
   orgStateRowOf,
-  stageRowOf,
   storedCheckOf,
   storedStageOf,
   type CheckRow,
   type OrgStateRow,
   type StageRow,
 } from "./rows.js";
-import type { HistoryStore, OrgState, PruneCounts, Retention, StoredCheck } from "./types.js";
+import type {
+  HistoryStore,
+  LoginTake,
+  PruneCounts,
+  RecordedPass,
+  Retention,
+  RollupRow,
+  StoredCheck,
+} from "./types.js";
 
 /** How long login ledger rows are kept: the budget window is one hour, plus margin. */
 export const LOGIN_LEDGER_KEEP_MS = 2 * 3_600_000;
@@ -36,51 +44,33 @@ export function openStore(path: string, options: OpenStoreOptions = {}): SqliteH
   db.pragma("journal_mode = WAL");
   // Durability: in WAL mode with synchronous=NORMAL a commit is appended to the WAL file before
   // `commit` returns, but not fsynced. The OS page cache survives a process death, so a kill -9
-  // loses at most the checks still queued in memory (in flight), never a committed transaction.
+  // loses at most the passes still queued in memory (in flight), never a committed transaction.
   // Only a power loss or OS crash can drop the last few commits; the file is never corrupted.
   db.pragma("synchronous = NORMAL");
-  db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
+  db.pragma(`busy_timeout = ${String(options.busyTimeoutMs ?? 5000)}`);
   db.pragma("foreign_keys = ON");
   migrate(db);
   return new SqliteHistoryStore(db);
 }
 
-/** The better-sqlite3 implementation of the history store. */
-export class SqliteHistoryStore extends IncidentStore implements HistoryStore {
-  private readonly insertCheck: Database.Statement<CheckRow>;
-  private readonly insertStage: Database.Statement<StageRow>;
-  private readonly recordBatch: (results: readonly CheckResult[]) => number;
+/** The better-sqlite3 implementation of every store port. */
+export class SqliteHistoryStore implements HistoryStore {
+  private readonly passes: PassWriterSql;
+  private readonly incidents: SqliteIncidentLog;
+  private readonly ledger: SqliteLoginLedger;
 
-  constructor(db: Database.Database) {
-    super(db);
-    this.insertCheck = db.prepare(
-      `INSERT OR IGNORE INTO checks (check_id, org_id, started_at, finished_at, healthy, cause,
-         stage, transient, summary, login_attempted)
-       VALUES (@check_id, @org_id, @started_at, @finished_at, @healthy, @cause, @stage,
-         @transient, @summary, @login_attempted)`,
-    );
-    this.insertStage = db.prepare(
-      `INSERT OR IGNORE INTO check_results (check_id, org_id, stage, started_at, ok, skipped,
-         skip_reason, duration_ms, http_status, error_code, cause)
-       VALUES (@check_id, @org_id, @stage, @started_at, @ok, @skipped, @skip_reason,
-         @duration_ms, @http_status, @error_code, @cause)`,
-    );
-    this.recordBatch = db.transaction((results: readonly CheckResult[]) => {
-      let added = 0;
-      for (const result of results) {
-        const row = checkRowOf(result);
-        if (this.insertCheck.run(row).changes === 0) continue;
-        added += 1;
-        for (const stage of result.stages) {
-          this.insertStage.run(stageRowOf(result, stage, row.started_at));
-        }
-      }
-      return added;
-    });
+  constructor(readonly db: Database.Database) {
+    this.passes = new PassWriterSql(db);
+    this.incidents = new SqliteIncidentLog(db);
+    this.ledger = new SqliteLoginLedger(db);
+  }
+
+  commitPasses(passes: readonly RecordedPass[]): string[] {
+    return passes.length === 0 ? [] : this.passes.commit(passes);
   }
 
   recordResults(results: readonly CheckResult[]): number {
-    return results.length === 0 ? 0 : this.recordBatch(results);
+    return results.length === 0 ? 0 : this.passes.recordResults(results);
   }
 
   recentChecks(orgId: string, limit: number): StoredCheck[] {
@@ -125,15 +115,7 @@ export class SqliteHistoryStore extends IncidentStore implements HistoryStore {
   }
 
   putOrgState(state: OrgState): void {
-    const row = orgStateRowOf(state);
-    const cols = Object.keys(row);
-    const updates = cols.filter((c) => c !== "org_id").map((c) => `${c} = excluded.${c}`);
-    this.db
-      .prepare(
-        `INSERT INTO org_state (${cols.join(", ")}) VALUES (${cols.map((c) => `@${c}`).join(", ")})
-         ON CONFLICT (org_id) DO UPDATE SET ${updates.join(", ")}`,
-      )
-      .run(row);
+    this.db.prepare(upsertStateSql()).run(orgStateRowOf(state));
   }
 
   listOrgStates(): OrgState[] {
@@ -143,30 +125,52 @@ export class SqliteHistoryStore extends IncidentStore implements HistoryStore {
       .map(orgStateOf);
   }
 
-  getOrgHistory(orgId: string): OrgHistory {
-    return historyOf(this.getOrgState(orgId));
+  incident(id: string): Incident | null {
+    return this.incidents.incident(id);
+  }
+
+  openIncidentFor(orgId: string): Incident | null {
+    return this.incidents.openIncidentFor(orgId);
+  }
+
+  incidentsOf(orgId: string, limit: number): Incident[] {
+    return this.incidents.incidentsOf(orgId, limit);
+  }
+
+  outboxAfter(afterSeq: number, limit: number): OutboxEvent[] {
+    return this.incidents.outboxAfter(afterSeq, limit);
+  }
+
+  outboxCursor(consumer: string): number {
+    return this.incidents.outboxCursor(consumer);
+  }
+
+  ackOutbox(consumer: string, seq: number): void {
+    this.incidents.ackOutbox(consumer, seq);
+  }
+
+  putDelivery(delivery: IncidentDelivery): void {
+    this.incidents.putDelivery(delivery);
+  }
+
+  getDelivery(incidentId: string, notifier: string, kind: DeliveryKind): IncidentDelivery | null {
+    return this.incidents.getDelivery(incidentId, notifier, kind);
+  }
+
+  takeLogin(username: string, limit: number, nowMs: number): LoginTake {
+    return this.ledger.takeLogin(username, limit, nowMs);
   }
 
   recordLogin(username: string, atMs: number): void {
-    this.db.prepare("INSERT INTO login_ledger (username, at) VALUES (?, ?)").run(username, atMs);
+    this.ledger.recordLogin(username, atMs);
   }
 
   loginsSince(username: string, sinceMs: number): number {
-    const row = this.db
-      .prepare<[string, number], { n: number }>(
-        "SELECT COUNT(*) AS n FROM login_ledger WHERE username = ? AND at >= ?",
-      )
-      .get(username, sinceMs);
-    return row?.n ?? 0;
+    return this.ledger.loginsSince(username, sinceMs);
   }
 
   loginTimesSince(username: string, sinceMs: number): number[] {
-    return this.db
-      .prepare<[string, number], { at: number }>(
-        "SELECT at FROM login_ledger WHERE username = ? AND at >= ? ORDER BY at",
-      )
-      .all(username, sinceMs)
-      .map((row) => row.at);
+    return this.ledger.loginTimesSince(username, sinceMs);
   }
 
   rollup(nowMs: number): { hourly: number; daily: number } {
@@ -176,7 +180,7 @@ export class SqliteHistoryStore extends IncidentStore implements HistoryStore {
     };
   }
 
-  rollups(level: RollupLevel, orgId: string, sinceMs: number) {
+  rollups(level: RollupLevel, orgId: string, sinceMs: number): RollupRow[] {
     return readRollups(this.db, level, orgId, sinceMs);
   }
 
@@ -188,6 +192,7 @@ export class SqliteHistoryStore extends IncidentStore implements HistoryStore {
       hourly: del("DELETE FROM rollup_hourly WHERE bucket_start < ?", nowMs - retention.hourly),
       daily: del("DELETE FROM rollup_daily WHERE bucket_start < ?", nowMs - retention.daily),
       logins: del("DELETE FROM login_ledger WHERE at < ?", nowMs - LOGIN_LEDGER_KEEP_MS),
+      outbox: del("DELETE FROM outbox WHERE at < ?", nowMs - retention.raw),
     }))();
   }
 

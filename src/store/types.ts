@@ -1,34 +1,14 @@
 import type { CauseId } from "../domain/causes.js";
-import type { OrgHistory } from "../domain/history.js";
+import type {
+  DeliveryKind,
+  HealthEvent,
+  Incident,
+  IncidentDelivery,
+  OutboxEvent,
+} from "../domain/incident.js";
 import type { CheckResult, StageResult } from "../domain/result.js";
+import type { OrgState } from "../domain/state.js";
 import type { StageId } from "../domain/stages.js";
-
-/** Where an org stands in the health state machine. */
-export type OrgHealth = "unknown" | "healthy" | "unhealthy";
-
-/** Everything the monitor keeps per org between passes. Timestamps are ISO strings, null when never. */
-export interface OrgState {
-  orgId: string;
-  state: OrgHealth;
-  /** The cause of the current unhealthy state; null while healthy or unknown. */
-  cause: CauseId | null;
-  stateSince: string | null;
-  consecutiveFailures: number;
-  consecutiveSuccesses: number;
-  lastCheckAt: string | null;
-  lastSuccessAt: string | null;
-  firstSeenAt: string | null;
-  firstSuccessAt: string | null;
-  lastOrganizationId: string | null;
-  lastUsername: string | null;
-  lastInstanceUrl: string | null;
-  /** Hash of the org's connection settings; a change resets history-based rules. */
-  configHash: string | null;
-  configChangedAt: string | null;
-  nextCheckAt: string | null;
-  /** 0 when checking at the normal interval; n after n back-off steps. */
-  backoffLevel: number;
-}
 
 /** One stored stage row of a pass (never evidence text: only status and codes). */
 export interface StoredStage {
@@ -58,32 +38,6 @@ export interface StoredCheck {
   stages: StoredStage[];
 }
 
-/** An incident: one unhealthy episode of one org with one cause. */
-export interface Incident {
-  /** Deterministic: `${orgId}:${cause}:${openedAt}`. */
-  id: string;
-  orgId: string;
-  cause: CauseId;
-  openedAt: string;
-  closedAt: string | null;
-  lastCheckId: string | null;
-}
-
-/** What a notifier did about one incident event. */
-export type DeliveryKind = "open" | "update" | "resolve";
-
-/** A delivery attempt record; unique per (incident, notifier, kind). */
-export interface IncidentDelivery {
-  incidentId: string;
-  notifier: string;
-  kind: DeliveryKind;
-  deliveredAt: string | null;
-  /** What the notifier returned to refer to the message later (Slack ts, Message-ID). */
-  externalRef: string | null;
-  attempts: number;
-  lastError: string | null;
-}
-
 /** Retention windows in milliseconds (config `storage.retention`). */
 export interface Retention {
   raw: number;
@@ -98,6 +52,7 @@ export interface PruneCounts {
   hourly: number;
   daily: number;
   logins: number;
+  outbox: number;
 }
 
 /** One rollup bucket of one org. */
@@ -113,46 +68,93 @@ export interface RollupRow {
   tokenMaxMs: number | null;
 }
 
-/** The history store the monitor records into and reads from. */
-export interface HistoryStore {
-  /** Records passes in one transaction; a check id already stored is skipped. Returns new passes. */
+/** One recorded pass: the result, the org state after it, and the health event it caused. */
+export interface RecordedPass {
+  result: CheckResult;
+  state: OrgState;
+  event: HealthEvent | null;
+}
+
+/**
+ * Commits recorded passes. Each pass's check rows, org state, incident change and outbox row
+ * commit together (many passes share one transaction); a pass whose check id is already stored
+ * changes nothing, so replaying a result is harmless.
+ */
+export interface PassLog {
+  /** Commits in order; returns the check ids that were new. */
+  commitPasses(passes: readonly RecordedPass[]): string[];
+}
+
+/** Raw pass history: what `orgwatch history` and the rollups read. */
+export interface CheckHistory {
+  /** Records passes (check rows only) in one transaction; a check id already stored is skipped. */
   recordResults(results: readonly CheckResult[]): number;
   /** The latest passes of an org, newest first, with their stage rows. */
   recentChecks(orgId: string, limit: number): StoredCheck[];
   /** The passes where the org's health or cause changed (the first pass counts), newest first. */
   transitions(orgId: string, limit?: number): StoredCheck[];
+}
 
+/** Org states as last committed. */
+export interface StateStore {
   getOrgState(orgId: string): OrgState | null;
-  putOrgState(state: OrgState): void;
+  /** Every stored state in one query (start-up of a large fleet). */
   listOrgStates(): OrgState[];
-  /** The classifier's view of an org's past; EMPTY_HISTORY for an org never seen. */
-  getOrgHistory(orgId: string): OrgHistory;
+  /** Writes a state outside a pass (seeding, tests); passes go through PassLog. */
+  putOrgState(state: OrgState): void;
+}
 
-  /** Opens an incident unless the org already has an open one, which is returned instead. */
-  openIncident(input: { orgId: string; cause: CauseId; openedAt: string; checkId: string }): {
-    incident: Incident;
-    created: boolean;
-  };
-  /** Closes an open incident; false when it was already closed or unknown. */
-  closeIncident(id: string, closedAt: string, checkId?: string): boolean;
+/** Incidents, their delivery log and the outbox of health events. */
+export interface IncidentLog {
+  incident(id: string): Incident | null;
   /** The org's open incident, if any. */
   openIncidentFor(orgId: string): Incident | null;
+  /** The org's incidents, newest first. */
+  incidentsOf(orgId: string, limit: number): Incident[];
+  /** Committed health events after `afterSeq`, oldest first. */
+  outboxAfter(afterSeq: number, limit: number): OutboxEvent[];
+  /** The last seq a consumer handled (0 when none). */
+  outboxCursor(consumer: string): number;
+  /** Moves a consumer's cursor forward (never back). */
+  ackOutbox(consumer: string, seq: number): void;
   /** Inserts or replaces the delivery record of (incident, notifier, kind). */
   putDelivery(delivery: IncidentDelivery): void;
   getDelivery(incidentId: string, notifier: string, kind: DeliveryKind): IncidentDelivery | null;
+}
 
-  /** Notes one token request sent for a username. */
+/** The answer of a login budget request. */
+export type LoginTake =
+  { ok: true; times: number[] } | { ok: false; nextFreeAt: number; times: number[] };
+
+/**
+ * The ledger of token requests, shared by every process on the database: the decision to send
+ * one is taken inside a write transaction, so two processes cannot both take the last login.
+ */
+export interface LoginLedger {
+  /**
+   * Takes one login for `username` when fewer than `limit` were sent in the hour up to `nowMs`
+   * (and records it); otherwise says when the next one is free. `times` is the window after.
+   */
+  takeLogin(username: string, limit: number, nowMs: number): LoginTake;
+  /** Notes a token request sent without asking (a forced one-shot check). */
   recordLogin(username: string, atMs: number): void;
   /** Token requests sent for a username at or after `sinceMs`. */
   loginsSince(username: string, sinceMs: number): number;
-  /** When those token requests were sent (epoch ms, oldest first), to rebuild a rolling window. */
+  /** When those token requests were sent (epoch ms, oldest first). */
   loginTimesSince(username: string, sinceMs: number): number[];
+}
 
+/** Rollups and retention: the hourly maintenance job's port. */
+export interface Maintenance {
   /** Computes every completed hourly and daily bucket up to `nowMs`; returns buckets written. */
   rollup(nowMs: number): { hourly: number; daily: number };
   rollups(level: "hourly" | "daily", orgId: string, sinceMs: number): RollupRow[];
   /** Deletes rows older than their retention (login ledger after 2 h). */
   prune(nowMs: number, retention: Retention): PruneCounts;
+}
 
+/** Everything the SQLite store offers; consumers take the narrow port they need. */
+export interface HistoryStore
+  extends PassLog, CheckHistory, StateStore, IncidentLog, LoginLedger, Maintenance {
   close(): void;
 }

@@ -1,14 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createMetrics, createRegistry } from "../../src/metrics/index.js";
-import { LoginBudget } from "../../src/monitor/budget.js";
-import { Coordinator } from "../../src/monitor/coordinator.js";
-import { Monitor } from "../../src/monitor/monitor.js";
 import { generateIdentity, type GeneratedIdentity } from "../../src/platform/keygen.js";
-import { createLogger } from "../../src/platform/logger.js";
 import { startSimulator, type Simulator } from "../../src/simulator/index.js";
-import { BatchWriter, openStore, type SqliteHistoryStore } from "../../src/store/index.js";
+import { openStore, type SqliteHistoryStore } from "../../src/store/index.js";
 import { ManualClock } from "../../src/platform/clock.js";
 import { pinnedClient, simSpec, targetsFor, type FleetOrg } from "../helpers/fleet.js";
+import { testRuntime } from "../helpers/runtime.js";
 
 const ORGS: FleetOrg[] = [
   {
@@ -38,37 +34,19 @@ afterAll(async () => {
 describe("the login budget over simulated hours", () => {
   it("an org that fails every time never gets more token requests than its budget", async () => {
     const targets = targetsFor(id, ORGS, sim.port);
-    const registry = createRegistry();
-    const logger = createLogger({ level: "silent" });
-    const metrics = createMetrics({ registry, perOrg: true, orgs: () => [] });
-    const writer = new BatchWriter(store);
-    const budget = new LoginBudget({
-      recordLogin: (u, at) => store.recordLogin(u, at),
-      loginsSince: () => [],
-    });
-    const monitor = new Monitor({
-      targets,
-      store,
-      coordinator: new Coordinator({ store, writer, metrics, logger }),
-      metrics,
-      client: pinnedClient(),
-      clock,
-      logger,
-      budget,
-      retention: { raw: 86_400_000, hourly: 86_400_000, daily: 86_400_000 },
-      configFile: "test.yaml",
-    });
+    const rt = testRuntime({ store, targets, client: pinnedClient(), clock });
+    const registry = rt.registry;
     const start = clock.now();
     const sent: number[] = [];
     let runs = 0;
     while (clock.now() - start < 3 * 3_600_000) {
       const before = sim.control.counters("b-fail").logins.total;
-      const next = await monitor.runCheck("b-fail", clock.now());
+      const next = await rt.handler("b-fail", clock.now(), new AbortController().signal);
       runs++;
       if (sim.control.counters("b-fail").logins.total > before) sent.push(clock.now());
       clock.advance(Math.max(1000, next - clock.now()));
     }
-    writer.close();
+    rt.passes.close();
     expect(runs).toBeGreaterThan(sent.length);
     expect(sent.length).toBe(sim.control.counters("b-fail").logins.total);
     for (const t of sent) {

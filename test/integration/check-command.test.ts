@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { stringify } from "yaml";
 import { main } from "../../src/cli.js";
 import { generateIdentity, type GeneratedIdentity } from "../../src/platform/keygen.js";
-import { initialState } from "../../src/monitor/transition.js";
+import { initialState } from "../../src/domain/state.js";
 import { SCENARIOS, startSimulator, type Simulator } from "../../src/simulator/index.js";
 import { openStore } from "../../src/store/index.js";
 import { orgwatchConfig, RESOLVE, simSpec, type FleetOrg } from "../helpers/fleet.js";
@@ -176,7 +176,7 @@ describe("orgwatch check", () => {
       state: "healthy",
       firstSeenAt: longAgo,
       firstSuccessAt: longAgo,
-      lastSuccessAt: new Date(Date.now() - 86_400_000).toISOString(),
+      lastTokenSuccessAt: new Date(Date.now() - 86_400_000).toISOString(),
     });
     store.close();
     const r = await run([
@@ -191,6 +191,37 @@ describe("orgwatch check", () => {
     expect(out.orgs[0]?.cause).toBe("approval_aged_out");
     const after = openStore(db);
     expect(after.loginsSince("integration@c-consumer-not-approved.example", 0)).toBe(1);
+    after.close();
+  });
+});
+
+describe("orgwatch check and the shared login budget", () => {
+  it("refuses without a token request when the user's budget is spent, unless --force", async () => {
+    const org = "c-healthy";
+    const user = `integration@${org}.example`;
+    const db = join(tmp.dir, "data", "orgwatch.db");
+    const store = openStore(db);
+    // Another process (a running monitor) spent the user's 36 logins in the last hour.
+    const now = Date.now();
+    for (let i = 0; i < 36; i++) store.recordLogin(user, now - 50 * 60_000 + i * 1000);
+    store.close();
+    const before = sim.control.counters(org).logins.total;
+    const args = ["check", "--config", join(tmp.dir, "orgwatch.yaml"), "--org", org];
+    const refused = await run([...args, "--json"]);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(
+      /c-healthy: the login budget of integration@c-healthy\.example is spent \(36 token requests in the last hour, budget 36\); the next login is free at 20\d\d-.*add --force/,
+    );
+    const out = JSON.parse(refused.stdout) as { orgs: unknown[]; postponed: { id: string }[] };
+    expect(out.orgs).toEqual([]);
+    expect(out.postponed.map((p) => p.id)).toEqual([org]);
+    expect(sim.control.counters(org).logins.total).toBe(before);
+
+    const forced = await run([...args, "--force"]);
+    expect(forced.code).toBe(0);
+    expect(sim.control.counters(org).logins.total).toBe(before + 1);
+    const after = openStore(db);
+    expect(after.loginsSince(user, now - 3_600_000)).toBe(37);
     after.close();
   });
 });

@@ -21,7 +21,9 @@ const ORGS: FleetOrg[] = [
     scenario: "user_not_preauthorized",
     config: { ...CERT, loginBudgetPerHour: 4 },
   },
-  { id: "m-api", scenario: "api_disabled", config: CERT },
+  // Healthy first, then API Enabled is removed (beforeAll): the dashboards' focus org has both a
+  // last fully healthy pass and a current cause.
+  { id: "m-api", scenario: "healthy", config: CERT },
 ];
 /** The org the per-org panels are asked about: unhealthy, so cause panels have series. */
 const FOCUS = "m-api";
@@ -94,6 +96,8 @@ beforeAll(async () => {
     }),
   );
   orgwatch = await startOrgwatch(config, { ORGWATCH_RESOLVE: RESOLVE, TEST_KEY: id.privateKeyPem });
+  await waitUntil("m-api healthy", () => state("m-api")?.state === "healthy");
+  sim.control.setScenario("m-api", "api_disabled");
   prom = await startPrometheus({
     target: new URL(orgwatch.url).host,
     ruleFiles: ["config/prometheus/orgwatch.rules.yml"],

@@ -12,11 +12,13 @@ const DIST_STORE = resolve("dist/src/store/index.js");
 const CHILD = `
 import { BatchWriter, openStore } from ${JSON.stringify(pathToFileURL(DIST_STORE).href)};
 const store = openStore(process.argv[2]);
-const writer = new BatchWriter(store, {
-  maxBatch: 25,
-  flushIntervalMs: 60000,
-  onFlush: (ids) => process.stdout.write(ids.map((id) => "committed " + id + "\\n").join("")),
-});
+const writer = new BatchWriter(
+  (batch) => {
+    store.recordResults(batch);
+    process.stdout.write(batch.map((r) => "committed " + r.checkId + "\\n").join(""));
+  },
+  { maxBatch: 25, flushIntervalMs: 60000 },
+);
 const stages = ["local", "token", "identity", "rest", "limits", "bulk", "metadata"];
 let n = 0;
 function tick() {

@@ -2,11 +2,16 @@ import { existsSync, readFileSync } from "node:fs";
 import Database from "better-sqlite3";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { EMPTY_HISTORY } from "../../src/domain/history.js";
+import type { CauseId } from "../../src/domain/causes.js";
+import type { HealthEvent } from "../../src/domain/incident.js";
+import type { CheckResult } from "../../src/domain/result.js";
+import { historyOf, initialState, type OrgState } from "../../src/domain/state.js";
 import {
   BatchWriter,
+  MIGRATIONS,
   migrate,
   openStore,
-  type OrgState,
+  type RecordedPass,
   type SqliteHistoryStore,
 } from "../../src/store/index.js";
 import { fakeResult, tempStore } from "../helpers/store.js";
@@ -39,16 +44,43 @@ describe("opening and migrations", () => {
     store.close();
     const again = openStore(path);
     const versions = again.db.prepare("SELECT version FROM schema_migrations ORDER BY 1").all();
-    expect(versions).toEqual([{ version: 1 }, { version: 2 }]);
+    expect(versions).toEqual([{ version: 1 }, { version: 2 }, { version: 3 }]);
     again.close();
   });
 
   it("applies only the new step of a longer list", () => {
     const db = new Database(":memory:");
-    expect(migrate(db)).toEqual([1, 2]);
-    const extra = { version: 3, name: "extra", sql: "CREATE TABLE extra (x INTEGER)" };
-    expect(migrate(db, [extra])).toEqual([3]);
+    expect(migrate(db)).toEqual([1, 2, 3]);
+    const extra = { version: 4, name: "extra", sql: "CREATE TABLE extra (x INTEGER)" };
+    expect(migrate(db, [extra])).toEqual([4]);
     expect(migrate(db, [extra])).toEqual([]);
+    db.close();
+  });
+});
+
+describe("migration 3 upgrades a version-2 history in place", () => {
+  it("keeps the token-success fact, derives the healthy one, links the open incident", () => {
+    const db = new Database(":memory:");
+    migrate(db, MIGRATIONS.slice(0, 2));
+    db.exec(`
+      INSERT INTO checks (check_id, org_id, started_at, finished_at, healthy, cause, stage)
+        VALUES ('acme:a', 'acme', 1000, 1100, 1, NULL, NULL),
+               ('acme:b', 'acme', 2000, 2100, 0, 'api_disabled', 'rest');
+      INSERT INTO org_state (org_id, state, cause, last_success_at)
+        VALUES ('acme', 'unhealthy', 'api_disabled', 2000);
+      INSERT INTO incidents (id, org_id, cause, opened_at, closed_at, last_check_id)
+        VALUES ('acme:api_disabled:x', 'acme', 'api_disabled', 2000, NULL, 'acme:b');
+    `);
+    expect(migrate(db)).toEqual([3]);
+    const row = db.prepare("SELECT * FROM org_state").get() as Record<string, unknown>;
+    expect(row).toMatchObject({
+      last_token_success_at: 2000,
+      last_healthy_at: 1000,
+      incident_id: "acme:api_disabled:x",
+    });
+    expect(db.prepare("SELECT * FROM incident_causes").all()).toEqual([
+      { incident_id: "acme:api_disabled:x", at: 2000, cause: "api_disabled", check_id: "acme:b" },
+    ]);
     db.close();
   });
 });
@@ -109,49 +141,49 @@ describe("recording results", () => {
 describe("batch writer", () => {
   it("commits full batches at once and the rest on close, in one call per batch", () => {
     const calls: number[] = [];
-    const committed: string[] = [];
-    const spy = {
-      recordResults: (rs: readonly unknown[]) => (
-        calls.push(rs.length),
-        store.recordResults(rs as never)
-      ),
-    };
-    const writer = new BatchWriter(spy, {
-      maxBatch: 3,
-      flushIntervalMs: 60_000,
-      onFlush: (ids) => committed.push(...ids),
-    });
+    let committed = 0;
+    const writer = new BatchWriter<CheckResult>(
+      (rs) => {
+        calls.push(rs.length);
+        return store.recordResults(rs);
+      },
+      { maxBatch: 3, flushIntervalMs: 60_000, onFlush: (n) => (committed += n) },
+    );
     for (let i = 0; i < 7; i += 1) writer.add(fakeResult({ orgId: "acme", at: T0 + i }));
     expect(calls).toEqual([3, 3]);
     expect(writer.pending).toBe(1);
     expect(writer.close()).toBe(1);
     expect(calls).toEqual([3, 3, 1]);
-    expect(committed).toHaveLength(7);
+    expect(committed).toBe(7);
     expect(count("checks")).toBe(7);
     expect(() => writer.add(fakeResult({ orgId: "acme", at: T0 }))).toThrow(/closed/);
   });
 
   it("flushes on its timer", async () => {
-    let writer: BatchWriter | undefined;
-    const flushed = new Promise<string[]>((resolve) => {
-      writer = new BatchWriter(store, { maxBatch: 100, flushIntervalMs: 5, onFlush: resolve });
+    let writer: BatchWriter<CheckResult> | undefined;
+    const flushed = new Promise<number>((resolve) => {
+      writer = new BatchWriter<CheckResult>((rs) => store.recordResults(rs), {
+        maxBatch: 100,
+        flushIntervalMs: 5,
+        onFlush: resolve,
+      });
       writer.add(fakeResult({ orgId: "timer", at: T0 }));
     });
-    expect(await flushed).toEqual([`timer:${T0}`]);
+    expect(await flushed).toBe(1);
     expect(writer?.pending).toBe(0);
     expect(count("checks")).toBe(1);
   });
 
-  it("keeps a failed batch queued and reports the error", () => {
+  it("keeps a failed batch queued, in order, and reports the error", () => {
     const errors: unknown[] = [];
     let fail = true;
-    const flaky = {
-      recordResults: (rs: readonly unknown[]) => {
+    const writer = new BatchWriter<CheckResult>(
+      (rs) => {
         if (fail) throw new Error("disk I/O error");
-        return store.recordResults(rs as never);
+        return store.recordResults(rs);
       },
-    };
-    const writer = new BatchWriter(flaky, { maxBatch: 2, onError: (e) => errors.push(e) });
+      { maxBatch: 2, onError: (e) => errors.push(e) },
+    );
     writer.add(fakeResult({ orgId: "acme", at: T0 }));
     writer.add(fakeResult({ orgId: "acme", at: T0 + 1 }));
     expect(errors).toHaveLength(1);
@@ -164,41 +196,42 @@ describe("batch writer", () => {
 
 function state(orgId: string, patch: Partial<OrgState> = {}): OrgState {
   return {
-    orgId,
+    ...initialState(orgId),
     state: "unhealthy",
     cause: "user_inactive",
     stateSince: "2026-03-01T00:00:00.000Z",
     consecutiveFailures: 3,
-    consecutiveSuccesses: 0,
     lastCheckAt: "2026-03-02T10:00:00.000Z",
-    lastSuccessAt: "2026-02-28T10:00:00.000Z",
+    lastTokenSuccessAt: "2026-02-28T10:00:00.000Z",
+    lastHealthyAt: "2026-02-27T10:00:00.000Z",
     firstSeenAt: "2026-01-01T00:00:00.000Z",
     firstSuccessAt: "2026-01-01T00:05:00.000Z",
     lastOrganizationId: "00D000000000001AAA",
     lastUsername: "integration@acme.example",
     lastInstanceUrl: "https://acme.my.salesforce.com",
     configHash: "abc",
-    configChangedAt: null,
     nextCheckAt: "2026-03-02T10:05:00.000Z",
     backoffLevel: 2,
+    incidentId: "acme:2026-03-01T00:00:00.000Z",
+    apiUsage: { used: 10, max: 15_000, at: "2026-02-28T10:00:00.000Z" },
     ...patch,
   };
 }
 
 describe("org state", () => {
-  it("round-trips, upserts and maps the classifier's history", () => {
+  it("round-trips every field, upserts, and lists in one query", () => {
     expect(store.getOrgState("acme")).toBeNull();
-    expect(store.getOrgHistory("acme")).toEqual(EMPTY_HISTORY);
     store.putOrgState(state("acme"));
-    store.putOrgState(state("beta", { state: "healthy", cause: null }));
+    store.putOrgState(state("beta", { state: "healthy", cause: null, apiUsage: null }));
     expect(store.getOrgState("acme")).toEqual(state("acme"));
+    expect(store.getOrgState("beta")?.apiUsage).toBeNull();
     store.putOrgState(state("acme", { backoffLevel: 0, state: "healthy", cause: null }));
     expect(store.getOrgState("acme")?.backoffLevel).toBe(0);
     expect(store.listOrgStates().map((s) => [s.orgId, s.state])).toEqual([
       ["acme", "healthy"],
       ["beta", "healthy"],
     ]);
-    expect(store.getOrgHistory("acme")).toEqual({
+    expect(historyOf(store.getOrgState("acme"))).toEqual({
       firstSeenAt: "2026-01-01T00:00:00.000Z",
       firstSuccessAt: "2026-01-01T00:05:00.000Z",
       lastSuccessAt: "2026-02-28T10:00:00.000Z",
@@ -207,44 +240,98 @@ describe("org state", () => {
       lastInstanceUrl: "https://acme.my.salesforce.com",
       configChangedAt: null,
     });
+    expect(historyOf(null)).toEqual(EMPTY_HISTORY);
   });
 });
 
-describe("incidents", () => {
-  const open = {
-    orgId: "acme",
-    cause: "user_inactive" as const,
-    openedAt: "2026-03-02T10:00:00.000Z",
-    checkId: "c1",
+/** A recorded pass as the coordinator hands it over. */
+function recorded(
+  at: number,
+  cause: CauseId | null,
+  event: HealthEvent | null,
+  incidentId: string | null,
+): RecordedPass {
+  const result = fakeResult({ orgId: "acme", at, cause });
+  return {
+    result,
+    state: state("acme", {
+      state: cause ? "unhealthy" : "healthy",
+      cause,
+      lastCheckAt: result.startedAt,
+      incidentId,
+    }),
+    event,
   };
+}
 
-  it("opens once, keeps one open incident per org, and closes once", () => {
-    const first = store.openIncident(open);
-    expect(first).toMatchObject({
-      created: true,
-      incident: { id: "acme:user_inactive:2026-03-02T10:00:00.000Z", closedAt: null },
-    });
-    expect(store.openIncident(open).created).toBe(false);
-    const other = store.openIncident({
-      ...open,
-      cause: "ip_restricted",
-      openedAt: "2026-03-02T11:00:00.000Z",
-    });
-    expect(other).toEqual({ created: false, incident: first.incident });
-    expect(store.openIncidentFor("acme")?.id).toBe(first.incident.id);
-    expect(store.closeIncident(first.incident.id, "2026-03-02T12:00:00.000Z", "c9")).toBe(true);
-    expect(store.closeIncident(first.incident.id, "2026-03-02T12:05:00.000Z")).toBe(false);
+describe("passes, incidents and the outbox commit together", () => {
+  const opened = new Date(T0).toISOString();
+  const id = `acme:${opened}`;
+  const passes = [
+    recorded(T0, "user_inactive", { kind: "opened", incidentId: id, cause: "user_inactive" }, id),
+    recorded(T0 + MIN, "user_inactive", null, id),
+    recorded(
+      T0 + 2 * MIN,
+      "ip_restricted",
+      { kind: "cause_changed", incidentId: id, from: "user_inactive", cause: "ip_restricted" },
+      id,
+    ),
+    recorded(
+      T0 + 3 * MIN,
+      null,
+      { kind: "resolved", incidentId: id, cause: "ip_restricted" },
+      null,
+    ),
+  ];
+
+  it("a cause change updates the same incident and keeps its cause history", () => {
+    expect(store.commitPasses(passes.slice(0, 3))).toHaveLength(3);
+    const open = store.openIncidentFor("acme");
+    expect(open).toMatchObject({ id, cause: "ip_restricted", openedAt: opened, closedAt: null });
+    expect(open?.causes.map((c) => c.cause)).toEqual(["user_inactive", "ip_restricted"]);
+    expect(store.getOrgState("acme")).toMatchObject({ cause: "ip_restricted", incidentId: id });
+    store.commitPasses(passes.slice(3));
     expect(store.openIncidentFor("acme")).toBeNull();
-    expect(store.openIncident(open)).toMatchObject({
-      created: false,
-      incident: { closedAt: "2026-03-02T12:00:00.000Z", lastCheckId: "c9" },
-    });
-    expect(count("incidents")).toBe(1);
+    expect(store.incident(id)).toMatchObject({ closedAt: new Date(T0 + 3 * MIN).toISOString() });
+    expect(store.incidentsOf("acme", 10).map((i) => i.id)).toEqual([id]);
+    expect(store.outboxAfter(0, 10).map((e) => [e.kind, e.cause, e.fromCause])).toEqual([
+      ["opened", "user_inactive", null],
+      ["cause_changed", "ip_restricted", "user_inactive"],
+      ["resolved", "ip_restricted", null],
+    ]);
+  });
+
+  it("recording the same passes again changes nothing", () => {
+    store.commitPasses(passes);
+    const snapshot = (): unknown[] => [
+      count("checks"),
+      count("check_results"),
+      count("incidents"),
+      count("incident_causes"),
+      count("outbox"),
+      store.getOrgState("acme"),
+      store.incident(id),
+    ];
+    const before = snapshot();
+    expect(store.commitPasses(passes)).toEqual([]);
+    // Even a replay of an older pass never rewinds the state.
+    expect(store.commitPasses([passes[1]!])).toEqual([]);
+    expect(snapshot()).toEqual(before);
+  });
+
+  it("outbox readers resume from their cursor", () => {
+    store.commitPasses(passes);
+    expect(store.outboxCursor("alerting")).toBe(0);
+    const [first, ...rest] = store.outboxAfter(0, 10);
+    store.ackOutbox("alerting", first!.seq);
+    store.ackOutbox("alerting", 0); // never backwards
+    expect(store.outboxCursor("alerting")).toBe(first!.seq);
+    expect(store.outboxAfter(store.outboxCursor("alerting"), 10)).toEqual(rest);
   });
 
   it("keeps one delivery record per (incident, notifier, kind)", () => {
-    const { incident } = store.openIncident(open);
-    const base = { incidentId: incident.id, notifier: "slack-oncall", kind: "open" as const };
+    store.commitPasses(passes.slice(0, 1));
+    const base = { incidentId: id, notifier: "slack-oncall", kind: "open" as const };
     store.putDelivery({
       ...base,
       deliveredAt: null,
@@ -259,14 +346,14 @@ describe("incidents", () => {
       attempts: 2,
       lastError: null,
     });
-    expect(store.getDelivery(incident.id, "slack-oncall", "open")).toEqual({
+    expect(store.getDelivery(id, "slack-oncall", "open")).toEqual({
       ...base,
       deliveredAt: "2026-03-02T10:00:05.000Z",
       externalRef: "1700000000.000100",
       attempts: 2,
       lastError: null,
     });
-    expect(store.getDelivery(incident.id, "slack-oncall", "resolve")).toBeNull();
+    expect(store.getDelivery(id, "slack-oncall", "resolve")).toBeNull();
     expect(count("incident_deliveries")).toBe(1);
   });
 });

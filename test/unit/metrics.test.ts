@@ -20,7 +20,7 @@ function view(id: string, patch: Partial<OrgMetricsView> = {}): OrgMetricsView {
     cause: null,
     backoffLevel: 0,
     lastCheckAt: NOW,
-    lastSuccessAt: NOW,
+    lastHealthyAt: NOW,
     loginsUsed: 3,
     loginBudget: 36,
     ...patch,
@@ -39,9 +39,9 @@ function setup(perOrg = true): {
       state: "unhealthy",
       cause: "user_inactive",
       backoffLevel: 2,
-      lastSuccessAt: null,
+      lastHealthyAt: null,
     }),
-    view("gamma", { state: "unknown", lastCheckAt: null, lastSuccessAt: null, loginsUsed: 0 }),
+    view("gamma", { state: "unknown", lastCheckAt: null, lastHealthyAt: null, loginsUsed: 0 }),
   ];
   const metrics = createMetrics({ registry, perOrg, orgs: () => orgs });
   metrics.recordResult(

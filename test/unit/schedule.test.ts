@@ -1,5 +1,4 @@
 import { describe, expect, it } from "vitest";
-import { LoginBudget, type LoginLedger } from "../../src/monitor/budget.js";
 import {
   firstCheckAt,
   nextCheck,
@@ -106,47 +105,5 @@ describe("next check", () => {
       backoffLevel: 1,
     });
     expect(d).toEqual({ nextAt: base.nowMs + 10 * MIN, backoffLevel: 2 });
-  });
-});
-
-describe("login budget", () => {
-  it("never allows more than the limit in any rolling hour", () => {
-    const budget = new LoginBudget();
-    let sent = 0;
-    const times: number[] = [];
-    for (let t = 0; t < 3 * 3_600_000; t += 10_000) {
-      if (budget.tryTake("u@x", 36, t)) {
-        sent++;
-        times.push(t);
-      }
-    }
-    expect(sent).toBeGreaterThan(36 * 2);
-    for (const t of times) {
-      const inHour = times.filter((x) => x > t - 3_600_000 && x <= t).length;
-      expect(inHour).toBeLessThanOrEqual(36);
-    }
-  });
-
-  it("says when the next slot frees", () => {
-    const budget = new LoginBudget();
-    for (let i = 0; i < 3; i++) expect(budget.tryTake("u", 3, i * 1000)).toBe(true);
-    expect(budget.tryTake("u", 3, 5000)).toBe(false);
-    expect(budget.nextSlot("u", 3, 5000)).toBe(3_600_001);
-    expect(budget.tryTake("u", 3, 3_600_001)).toBe(true);
-  });
-
-  it("remembers logins across restarts through the ledger", () => {
-    const rows: [string, number][] = [];
-    const ledger: LoginLedger = {
-      recordLogin: (u, at) => rows.push([u, at]),
-      loginsSince: (u, since) =>
-        rows.filter(([x, at]) => x === u && at > since).map(([, at]) => at),
-    };
-    const first = new LoginBudget(ledger);
-    expect(first.tryTake("u", 2, 0)).toBe(true);
-    expect(first.tryTake("u", 2, 1)).toBe(true);
-    const restarted = new LoginBudget(ledger);
-    expect(restarted.tryTake("u", 2, 2)).toBe(false);
-    expect(restarted.used("u", 2)).toBe(2);
   });
 });

@@ -1,8 +1,9 @@
 import { describe, expect, it } from "vitest";
 import type { CauseId } from "../../src/domain/causes.js";
 import type { CheckResult } from "../../src/domain/result.js";
-import { applyPass, initialState, type HealthEvent } from "../../src/monitor/transition.js";
-import type { OrgState } from "../../src/store/types.js";
+import type { HealthEvent } from "../../src/domain/incident.js";
+import { initialState, type OrgState } from "../../src/domain/state.js";
+import { applyPass } from "../../src/monitor/transition.js";
 
 function pass(i: number, cause: CauseId | null, tokenOk = cause === null): CheckResult {
   const at = new Date(Date.UTC(2026, 0, 1, 0, i)).toISOString();
@@ -42,7 +43,7 @@ function run(
   thresholds = { failureThreshold: 2, successThreshold: 1 },
 ) {
   let state: OrgState = initialState("acme");
-  const events: HealthEvent[] = [];
+  const events: (HealthEvent | null)[] = [];
   const states: string[] = [];
   causes.forEach((cause, i) => {
     const { next, event } = applyPass(state, pass(i, cause), thresholds, "h1");
@@ -75,7 +76,7 @@ describe("org state machine", () => {
       [null, "opened:api_disabled", "resolved:api_disabled"],
     ],
     [
-      "a new cause while down is its own event",
+      "a new cause while down updates the open incident",
       ["api_disabled", "api_disabled", "api_limit_exceeded"],
       ["unknown", "unhealthy", "unhealthy"],
       [null, "opened:api_disabled", "cause_changed:api_limit_exceeded"],
@@ -98,16 +99,49 @@ describe("org state machine", () => {
   it("success threshold holds recovery back", () => {
     const r = run(["api_disabled", null, null], { failureThreshold: 1, successThreshold: 2 });
     expect(r.states).toEqual(["unhealthy", "unhealthy", "healthy"]);
-    expect(r.events.at(-1)).toEqual({ kind: "resolved", cause: "api_disabled" });
+    expect(r.events.at(-1)).toEqual({
+      kind: "resolved",
+      incidentId: `acme:${pass(0, null).startedAt}`,
+      cause: "api_disabled",
+    });
   });
 
   it("remembers first and last token success and identity facts", () => {
     const r = run([null, "consumer_not_approved"]);
     expect(r.state.firstSuccessAt).toBe(pass(0, null).startedAt);
-    expect(r.state.lastSuccessAt).toBe(pass(0, null).startedAt);
+    expect(r.state.lastTokenSuccessAt).toBe(pass(0, null).startedAt);
+    expect(r.state.lastHealthyAt).toBe(pass(0, null).startedAt);
     expect(r.state.firstSeenAt).toBe(pass(0, null).startedAt);
     expect(r.state.lastOrganizationId).toBe("00D000000000001AAA");
     expect(r.state.consecutiveFailures).toBe(1);
+  });
+
+  it("keeps the incident id through a cause change and clears it on resolve", () => {
+    const r = run(["api_disabled", "api_disabled", "api_limit_exceeded", "api_limit_exceeded"]);
+    const opened = r.events[1];
+    const changed = r.events[2];
+    expect(opened?.kind).toBe("opened");
+    expect(changed).toEqual({
+      kind: "cause_changed",
+      incidentId: opened?.incidentId,
+      from: "api_disabled",
+      cause: "api_limit_exceeded",
+    });
+    expect(r.state.incidentId).toBe(opened?.incidentId);
+    expect(r.state.stateSince).toBe(pass(1, null).startedAt);
+    const healed = run(["api_disabled", "api_disabled", null]);
+    expect(healed.state.incidentId).toBeNull();
+  });
+
+  it("a token that works while an API check fails is a token success, not a healthy pass", () => {
+    // api_disabled: the token stage passes, REST fails. Before, one lastSuccessAt served both
+    // meanings and the "last passed every check" metric stayed fresh for a broken org.
+    const t = { failureThreshold: 1, successThreshold: 1 };
+    const healthy = applyPass(initialState("acme"), pass(0, null), t, "h1").next;
+    const apiDown = pass(1, "api_disabled", true);
+    const after = applyPass(healthy, apiDown, t, "h1").next;
+    expect(after.lastTokenSuccessAt).toBe(apiDown.startedAt);
+    expect(after.lastHealthyAt).toBe(pass(0, null).startedAt);
   });
 
   it("notes a config change", () => {

@@ -1,0 +1,54 @@
+import type Database from "better-sqlite3";
+import type { LoginLedger, LoginTake } from "./types.js";
+
+const HOUR_MS = 3_600_000;
+
+/**
+ * The login ledger in SQLite. `takeLogin` reads the user's last hour and inserts the new login
+ * inside one IMMEDIATE transaction, which takes the database's write lock first: every process
+ * sharing the file sees every other's logins, and two of them cannot both take the last one.
+ */
+export class SqliteLoginLedger implements LoginLedger {
+  private readonly window: Database.Statement<[string, number], { at: number }>;
+  private readonly insert: Database.Statement<[string, number]>;
+  private readonly take: (username: string, limit: number, nowMs: number) => LoginTake;
+
+  constructor(private readonly db: Database.Database) {
+    this.window = db.prepare(
+      "SELECT at FROM login_ledger WHERE username = ? AND at > ? ORDER BY at",
+    );
+    this.insert = db.prepare("INSERT INTO login_ledger (username, at) VALUES (?, ?)");
+    const tx = db.transaction((username: string, limit: number, nowMs: number): LoginTake => {
+      const times = this.window.all(username, nowMs - HOUR_MS).map((r) => r.at);
+      if (times.length >= limit) {
+        const oldest = times[times.length - limit] ?? nowMs;
+        return { ok: false, nextFreeAt: oldest + HOUR_MS + 1, times };
+      }
+      this.insert.run(username, nowMs);
+      times.push(nowMs);
+      return { ok: true, times };
+    });
+    this.take = (username, limit, nowMs) => tx.immediate(username, limit, nowMs);
+  }
+
+  takeLogin(username: string, limit: number, nowMs: number): LoginTake {
+    return this.take(username, limit, nowMs);
+  }
+
+  recordLogin(username: string, atMs: number): void {
+    this.insert.run(username, atMs);
+  }
+
+  loginsSince(username: string, sinceMs: number): number {
+    const row = this.db
+      .prepare<[string, number], { n: number }>(
+        "SELECT COUNT(*) AS n FROM login_ledger WHERE username = ? AND at >= ?",
+      )
+      .get(username, sinceMs);
+    return row?.n ?? 0;
+  }
+
+  loginTimesSince(username: string, sinceMs: number): number[] {
+    return this.window.all(username, sinceMs - 1).map((row) => row.at);
+  }
+}
