@@ -20,6 +20,7 @@ export const checkOrgPayload = z.strictObject({
     lastUsername: iso,
     lastInstanceUrl: iso,
     configChangedAt: iso,
+    usernameOrganizationId: iso.exactOptional(),
   }),
   apiUsage: z.strictObject({ used: z.number(), max: z.number() }).nullable(),
 }) satisfies z.ZodType<CheckJob>;

@@ -20,6 +20,8 @@ interface DemoOrg {
   myDomain: string;
   sandbox?: boolean;
   scenario: string;
+  /** Simulator fields beside the scenario (e.g. the app kind). */
+  sim?: Record<string, unknown>;
   key?: string;
   extra?: Record<string, unknown>;
 }
@@ -41,6 +43,14 @@ const ORGS: DemoOrg[] = [
     sandbox: true,
     scenario: "healthy",
     extra: { audience: "https://login.salesforce.com" },
+  },
+  {
+    id: "soylent-prod",
+    name: "Soylent (External Client App through login.salesforce.com, Spring '26)",
+    myDomain: "soylent",
+    scenario: "healthy",
+    sim: { appKind: "external_client_app" },
+    extra: { loginUrl: "https://login.salesforce.com" },
   },
   {
     id: "umbrella-prod",
@@ -119,6 +129,7 @@ async function demo(): Promise<number> {
           },
         ],
         scenario: o.scenario as "healthy",
+        ...o.sim,
       })),
     },
   });
@@ -138,6 +149,9 @@ async function demo(): Promise<number> {
         privateKeyFile: `./${o.key ?? "app.key"}`,
         permissionSet: "Integration",
         ...o.extra,
+        ...(o.extra?.["loginUrl"] === undefined
+          ? {}
+          : { loginUrl: `http://login.salesforce.com:${sim.port}` }),
       })),
     }),
   );

@@ -1,6 +1,6 @@
 import type { CauseId } from "../domain/index.js";
 import { ecaPath, ref, said, type CauseEntry, type Ctx } from "./entry.js";
-import { textHas } from "./failure.js";
+import { codeIs, textHas } from "./failure.js";
 
 /** Causes seen after a token was issued: REST, Bulk 2.0, Metadata SOAP, limits, identity. */
 export const apiEntries = {
@@ -9,11 +9,16 @@ export const apiEntries = {
     transient: false,
     reference: ref("api_disabled"),
     summary: (c) =>
-      `${c.org.name}: the API is not enabled for ${c.user} or for this org's edition (${c.where})${said(c)}.`,
-    fix: (c) => [
-      `Grant API Enabled: ${c.links.setup("permissionSets")} → ${c.permSet} → System Permissions → API Enabled (assigned to ${c.user}).`,
-      `If the edition has no API access (e.g. Professional without the API add-on), ask Salesforce to enable it; ${c.links.setup("companyInfo")} shows the edition.`,
-    ],
+      userLevel(c)
+        ? `${c.org.name}: the API is disabled for ${c.user} (${c.where})${said(c)}.`
+        : `${c.org.name}: the API is not enabled for ${c.user} or for this org's edition (${c.where})${said(c)}.`,
+    fix: (c) =>
+      userLevel(c)
+        ? [grantApiStep(c)]
+        : [
+            `${grantApiStep(c)} If ${c.user} has the profile "Minimum Access - API Only Integrations", that profile already grants API access, so the edition is the cause (next step).`,
+            `If the edition has no API access (e.g. Professional without the API add-on), ask Salesforce to enable it; ${c.links.setup("companyInfo")} shows the edition.`,
+          ],
   },
   api_limit_exceeded: {
     severity: "critical",
@@ -60,12 +65,10 @@ export const apiEntries = {
       `${c.org.name}: the app issues JWT-format access tokens, which the ${c.where} rejects (REST still works)${said(c)}.`,
     fix: (c) => [
       `Turn the setting off: ${ecaPath(c, 'Settings → OAuth Settings: uncheck "Issue JSON Web Token (JWT)-based access tokens for named users"')}.`,
-      ...(c.f.stage === "metadata"
-        ? [
-            `Or call the Metadata (SOAP) API with version 68.0 or later (configured: ${c.org.apiVersion}).`,
-          ]
-        : []),
-      "Integrations that use Bulk or Metadata with this app are affected; REST-only ones are not.",
+      c.f.stage === "metadata"
+        ? `Or call the Metadata (SOAP) API with version 68.0 or later (configured: ${c.org.apiVersion}): SOAP accepts JWT-format tokens from v68.0.`
+        : `SOAP accepts JWT-format tokens from API v68.0; here the ${c.where} refused one right after it was issued, so the setting is the fix.`,
+      "Integrations that call the refusing API with this app are affected; clients that re-login on every refusal also burn the user's login limit.",
     ],
   },
   auth_header_invalid: {
@@ -100,6 +103,15 @@ export const apiEntries = {
     ],
   },
 } satisfies Partial<Record<CauseId, CauseEntry>>;
+
+/** API_CURRENTLY_DISABLED is the per-user twin of API_DISABLED_FOR_ORG (errors.md D.3). */
+function userLevel(c: Ctx): boolean {
+  return codeIs(c.f.evidence.errorCode, "API_CURRENTLY_DISABLED");
+}
+
+function grantApiStep(c: Ctx): string {
+  return `Grant API Enabled: ${c.links.setup("permissionSets")} → ${c.permSet} → System Permissions → API Enabled (assigned to ${c.user}).`;
+}
 
 function concurrent(c: Ctx): boolean {
   return textHas(c.f.evidence.message, /concurrent/i);

@@ -1,6 +1,12 @@
 import type { CauseId } from "../domain/index.js";
 import { ecaPath, preauthorizeSteps, ref, said, type CauseEntry, type Ctx } from "./entry.js";
-import { hostOf, sandboxName, suggestedSandboxUsername } from "./lookalikes.js";
+import {
+  hostOf,
+  organizationIdChanged,
+  sandboxName,
+  suggestedSandboxUsername,
+  usernameOrganizationId,
+} from "./lookalikes.js";
 
 /** The three causes behind "user hasn't approved this consumer", told apart by history. */
 export const approvalEntries = {
@@ -35,7 +41,7 @@ export const approvalEntries = {
     transient: false,
     reference: ref("user_not_found"),
     summary: (c) =>
-      `${c.org.name}: the sandbox has no user ${c.user} — a refresh renames users with the sandbox suffix${suggestion(c)}${said(c)}.`,
+      `${c.org.name}: the org has no user ${c.user} — ${refreshWords(c)}${suggestion(c)}${said(c)}.`,
     fix: (c) => [
       `Copy the integration user's exact Username from ${c.links.setup("users")}${suggestion(c)}.`,
       `Update username for ${c.org.id} in the monitor's config and in the integration's own settings.`,
@@ -43,6 +49,13 @@ export const approvalEntries = {
     ],
   },
 } satisfies Partial<Record<CauseId, CauseEntry>>;
+
+function refreshWords(c: Ctx): string {
+  if (organizationIdChanged(c.f)) {
+    return `the username last worked under org id ${usernameOrganizationId(c.f) ?? "?"}, and the org is now ${c.f.history.lastOrganizationId ?? "?"}: a sandbox refresh makes a new org and renames or drops its users`;
+  }
+  return "the username never worked here and lacks the sandbox suffix a refresh adds to usernames";
+}
 
 function suggestion(c: Ctx): string {
   const name = suggestedSandboxUsername(c.f);

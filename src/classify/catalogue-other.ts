@@ -2,6 +2,7 @@ import type { CauseId } from "../domain/index.js";
 import { ecaPath, ref, type CauseEntry, type Ctx } from "./entry.js";
 import type { Failure } from "./failure.js";
 import { epoch, hostOf } from "./lookalikes.js";
+import { fromCdn, fromProxy } from "./origin.js";
 import { readableExcerpt, scrub } from "./scrub.js";
 
 const DAY_MS = 86_400_000;
@@ -34,7 +35,8 @@ export const otherEntries = {
   },
   network_error: {
     severity: "critical",
-    transient: (f) => !isRedirect(f) && !TLS_CODE.test(f.evidence.networkCode ?? ""),
+    transient: (f) =>
+      !isRedirect(f) && !fromProxy(f.evidence) && !TLS_CODE.test(f.evidence.networkCode ?? ""),
     reference: ref("network_error"),
     summary: networkSummary,
     fix: networkFix,
@@ -44,7 +46,7 @@ export const otherEntries = {
     transient: true,
     reference: ref("salesforce_unavailable"),
     summary: (c) =>
-      `${c.org.name}: Salesforce did not answer the ${c.where} properly (${unreadable(c)}).`,
+      `${c.org.name}: ${fromCdn(c.f.evidence) ? "Salesforce's CDN partner answered instead of Salesforce" : "Salesforce did not answer"} the ${c.where} properly (${unreadable(c)}).`,
     fix: (c) => [
       "Usually a Salesforce incident or maintenance window: check https://status.salesforce.com for this org's instance. Nothing to change on your side.",
       ...(hostOf(c.org.loginUrl) === "test.salesforce.com" && c.f.stage === "token"
@@ -84,7 +86,7 @@ function certificateSummary(c: Ctx): string {
   const date = new Date(t).toISOString().slice(0, 10);
   if (t <= c.f.now) {
     const ago = Math.floor((c.f.now - t) / DAY_MS);
-    return `${c.org.name}: the monitor's copy of the app certificate expired on ${date} (${ago} day(s) ago); whether Salesforce still accepts JWTs signed for it is not known — renew it now.`;
+    return `${c.org.name}: the monitor's copy of the app certificate expired on ${date} (${ago} day(s) ago). Salesforce does not enforce the expiry of the certificate uploaded to an app, so logins keep working and this is no outage; rotate the pair anyway.`;
   }
   return `${c.org.name}: the app certificate expires on ${date}, in ${Math.floor((t - c.f.now) / DAY_MS)} day(s).`;
 }
@@ -104,6 +106,9 @@ function targetHost(c: Ctx): string {
 
 function networkSummary(c: Ctx): string {
   const ev = c.f.evidence;
+  if (fromProxy(ev)) {
+    return `${c.org.name}: the ${c.where} was refused by a proxy between the monitor and Salesforce (HTTP ${ev.httpStatus ?? "?"}${ev.headers?.server === undefined ? "" : `, Server: ${scrub(ev.headers.server, 60)}`}); Salesforce never saw the request.`;
+  }
   if (isRedirect(c.f)) {
     const to = ev.redirectTo === undefined ? "another page" : scrub(ev.redirectTo);
     return `${c.org.name}: the ${c.where} was redirected (HTTP ${ev.httpStatus ?? "3xx"}) to ${to} instead of answering — the configured host is wrong or the My Domain changed.`;
@@ -114,6 +119,11 @@ function networkSummary(c: Ctx): string {
 function networkFix(c: Ctx): string[] {
   const code = c.f.evidence.networkCode ?? "";
   const myDomain = `${c.links.setup("myDomain")}`;
+  if (fromProxy(c.f.evidence)) {
+    return [
+      `Let the monitor's egress reach ${targetHost(c)}: allow *.salesforce.com and *.force.com through the proxy (or its credentials, for HTTP 407), or route the monitor around it; the proxy's own page names the rule that refused it.`,
+    ];
+  }
   if (isRedirect(c.f)) {
     return [
       `Compare the configured login URL (${c.org.loginUrl}) with ${myDomain} and set it to the current My Domain URL; a renamed My Domain or a retired instance host redirects to a login page.`,
@@ -122,6 +132,11 @@ function networkFix(c: Ctx): string[] {
   if (TLS_CODE.test(code)) {
     return [
       `TLS failed (${scrub(code)}): check ${targetHost(c)} for a typo and whether a proxy intercepts TLS; use the org's My Domain as shown in ${myDomain}.`,
+    ];
+  }
+  if (DNS_CODE.test(code) && c.f.stage !== "token" && c.f.tokenFormat !== null) {
+    return [
+      `The token exchange worked, but the instance host it returned (instance_url${c.f.history.lastInstanceUrl === null ? "" : `, last seen ${c.f.history.lastInstanceUrl}`}) does not resolve: right after a My Domain change the new name takes time to replicate. The monitor retries; if it lasts, compare it with ${myDomain} and check the monitor's DNS.`,
     ];
   }
   if (DNS_CODE.test(code)) {

@@ -1,38 +1,10 @@
 import type { CauseId } from "../domain/index.js";
-import { ecaPath, preauthorizeSteps, ref, said, type CauseEntry, type Ctx } from "./entry.js";
-import { hostOf } from "./lookalikes.js";
+import { ecaPath, ref, said, type CauseEntry } from "./entry.js";
+import { appEntries } from "./catalogue-app.js";
 import { approvalEntries } from "./catalogue-approval.js";
 
 /** Token-endpoint causes whose body names the problem directly. */
 export const tokenEntries = {
-  app_not_installed: {
-    severity: "critical",
-    transient: false,
-    reference: ref("app_not_installed"),
-    summary: (c) =>
-      `${c.org.name}: the app is not installed (or is blocked) in this org, so Salesforce refuses every token${said(c)}.`,
-    fix: (c) => [installStep(c), ...sandboxInstallStep(c), ...myDomainAudienceStep(c)],
-  },
-  user_not_preauthorized: {
-    severity: "critical",
-    transient: false,
-    reference: ref("user_not_preauthorized"),
-    summary: (c) =>
-      `${c.org.name}: ${c.user} is not pre-authorized for the app — no profile or permission set of the user is linked to it${said(c)}.`,
-    fix: (c) => [
-      ...preauthorizeSteps(c),
-      "A permission set with the Salesforce API Integration licence cannot carry assigned apps: link the user's profile or a second permission set instead.",
-      "Policy changes can take up to 10 minutes to reach every Salesforce server.",
-    ],
-  },
-  audience_invalid: {
-    severity: "critical",
-    transient: false,
-    reference: ref("audience_invalid"),
-    summary: (c) =>
-      `${c.org.name}: Salesforce rejects the JWT audience ${c.org.audience}${said(c)}.`,
-    fix: audienceFix,
-  },
   invalid_assertion: {
     severity: "critical",
     transient: false,
@@ -73,17 +45,6 @@ export const tokenEntries = {
       "If the app was created or edited in the last few minutes, wait 10 minutes and re-check: new apps take time to propagate.",
     ],
   },
-  app_propagating: {
-    severity: "info",
-    transient: true,
-    reference: ref("app_propagating"),
-    summary: (c) =>
-      `${c.org.name}: the consumer key is not known yet — the app or its config changed less than 15 minutes ago and Salesforce needs 2–10 minutes to propagate it${said(c)}.`,
-    fix: (c) => [
-      "No change needed yet: wait a few minutes; the monitor keeps retrying.",
-      `If it still fails 15 minutes after the change it becomes client_id_invalid: then copy the Consumer Key again from ${c.links.setup("externalClientApps")}.`,
-    ],
-  },
   unsupported_grant_type: {
     severity: "critical",
     transient: false,
@@ -122,7 +83,7 @@ export const tokenEntries = {
     summary: (c) =>
       `${c.org.name}: ${c.user} may not log in from the monitor's IP address or at this hour${said(c)}.`,
     fix: (c) => [
-      `Relax IP restrictions for the app: ${ecaPath(c, 'Policies → Edit → OAuth Policies → App Authorization: IP Relaxation = "Relax IP restrictions"')}.`,
+      `Relax IP restrictions for the app: ${ecaPath(c, 'Policies → Edit → OAuth Policies → App Authorization: IP Relaxation = "Relax IP restrictions"')}; for a Connected App: ${c.links.setup("connectedApps")} → the app → Edit Policies → IP Relaxation = "Relax IP restrictions".`,
       `Or add the monitor's egress IPs to the user's profile: ${c.links.setup("profiles")} → the profile of ${c.user} → Login IP Ranges; check its Login Hours too.`,
       `${c.links.setup("loginHistory")} shows the refused source IP.`,
     ],
@@ -134,7 +95,8 @@ export const tokenEntries = {
     summary: (c) =>
       `${c.org.name}: ${c.user} passed Salesforce's login limit (3,600 per hour), so the real integration is throttled too${said(c)}.`,
     fix: (c) => [
-      `Find who logs in so often: ${c.links.setup("loginHistory")}, filtered by ${c.user}. The monitor uses at most 60 logins an hour, so another client is logging in on every call — make it cache its token.`,
+      `Look for a re-login loop: a client that logs in again on every session error, typically JWT-format access tokens sent to SOAP below API v68.0, which answers INVALID_SESSION_ID, so jsforce or the sf CLI fetch a new token for every call. ${c.links.setup("loginHistory")}, filtered by ${c.user}, shows who logs in that often; the monitor itself uses at most 60 logins an hour.`,
+      "Stop the loop: make the client cache its token and stop re-logging in on INVALID_SESSION_ID, or turn off JWT-based access tokens for the app (or call SOAP at v68.0 or later).",
       "Logins clear within an hour; the monitor pauses this user's checks for 60 minutes. Give each consumer its own integration user to keep budgets apart.",
     ],
   },
@@ -147,47 +109,6 @@ export const tokenEntries = {
       `Check that the configured login URL uses https:// (${c.org.loginUrl}); otherwise this is a client bug — report it with this evidence.`,
     ],
   },
+  ...appEntries,
   ...approvalEntries,
 } satisfies Partial<Record<CauseId, CauseEntry>>;
-
-/** The install step: the exact install link when the app's 0Ci id is configured. */
-function installStep(c: Ctx): string {
-  const link = c.links.installApp();
-  if (link !== null) {
-    return `Install the app in this org: open ${link}, press Install, then Edit Policies → Permitted Users = "Admin approved users are pre-authorized" → Save, and add ${c.permSet} (or the user's profile).`;
-  }
-  return `Install the app in this org: for an External Client App, create or install its package via ${c.links.setup("externalClientApps")}; for a connected app owned by another org, ${c.links.setup("oauthUsage")} → the app → Install (or Unblock).`;
-}
-
-function sandboxInstallStep(c: Ctx): string[] {
-  if (!c.org.sandbox) return [];
-  return [
-    "This is a sandbox: a refresh drops apps that are not installed in production. Install the app in production too so the next refresh carries it over.",
-  ];
-}
-
-/** Spring '26: an ECA addressed via login/test (host or aud) can answer "not installed". */
-function myDomainAudienceStep(c: Ctx): string[] {
-  const myHost = hostOf(c.links.base);
-  const usesMyDomain =
-    myHost !== null && [c.org.loginUrl, c.org.audience].every((u) => hostOf(u) === myHost);
-  if (usesMyDomain) return [];
-  const myDomain = c.links.base ?? "the org's My Domain URL";
-  return [
-    `If the app is installed, use ${myDomain} as both the token host and the JWT audience (now ${c.org.loginUrl} and ${c.org.audience}): since Spring '26 an External Client App reached via test.salesforce.com fails with this same error.`,
-  ];
-}
-
-function audienceFix(c: Ctx): string[] {
-  const steps = [
-    `The JWT audience is ${c.org.audience}${c.org.audienceDerived ? " (derived from the login URL)" : ""}. Use https://login.salesforce.com for production and Developer Edition, https://test.salesforce.com for sandboxes and scratch orgs, or the org's My Domain URL${c.links.base === null ? "" : ` (${c.links.base})`} for External Client Apps; set audience for ${c.org.id} explicitly.`,
-    `Keep the audience consistent with the token host (${c.org.loginUrl}).`,
-  ];
-  const audHost = hostOf(c.org.audience);
-  if (c.org.sandbox && audHost === "login.salesforce.com") {
-    steps.unshift("This org is a sandbox but the audience is the production login host.");
-  } else if (!c.org.sandbox && audHost === "test.salesforce.com") {
-    steps.unshift("This org is not a sandbox but the audience is the sandbox login host.");
-  }
-  return steps;
-}

@@ -1,6 +1,7 @@
 import type { Diagnosis } from "../domain/index.js";
 import { CATALOGUE } from "./catalogue.js";
 import { certificateWarning } from "./certificate.js";
+import { deprecationWarning } from "./deprecation.js";
 import { contextFor } from "./entry.js";
 import { toFailure, type Failure } from "./failure.js";
 import { firstMatch } from "./rules.js";
@@ -8,15 +9,15 @@ import type { Classification, ClassifyInput } from "./types.js";
 
 /**
  * Decides the single root cause of one pass (null when healthy) by the first matching rule,
- * plus the certificate warning. Pure: time comes from `input.now`.
+ * plus side warnings (certificate expiry, a deprecated API version). Pure: time comes from `input.now`.
  */
 export function classify(input: ClassifyInput): Classification {
-  const warning = certificateWarning(input.org, input.history, input.now);
+  const warnings = [
+    certificateWarning(input.org, input.history, input.now),
+    deprecationWarning(input.org, input.history, input.stages, input.now),
+  ].filter((w): w is Diagnosis => w !== null);
   const failure = toFailure(input);
-  return {
-    diagnosis: failure === null ? null : diagnose(failure),
-    warnings: warning === null ? [] : [warning],
-  };
+  return { diagnosis: failure === null ? null : diagnose(failure), warnings };
 }
 
 /** The diagnosis of one failure: the first matching rule's cause, worded by its catalogue entry. */

@@ -72,10 +72,10 @@ export function ecaPath(c: Ctx, rest: string): string {
   return `${c.links.setup("externalClientApps")} → the app → ${rest}`;
 }
 
-/** The pre-authorization step shared by several token causes. */
+/** The pre-authorization steps shared by several token causes (errors.md D.13 for Connected Apps). */
 export function preauthorizeSteps(c: Ctx): string[] {
   return [
-    `Pre-authorize the user: ${ecaPath(c, 'Policies → Edit → OAuth Policies: Permitted Users = "Admin approved users are pre-authorized"; App Policies → Select Permission Sets: move')} ${c.permSet} to Selected. For a connected app use ${c.links.setup("connectedApps")} → the app → Manage Permission Sets (or Manage Profiles).`,
+    `Pre-authorize the user: ${ecaPath(c, 'Policies → Edit → OAuth Policies: Permitted Users = "Admin approved users are pre-authorized"; App Policies → Select Permission Sets: move')} ${c.permSet} to Selected. For a Connected App: ${c.links.setup("connectedApps")} → the app → Edit Policies → Permitted Users = "Admin approved users are pre-authorized" (assigning profiles alone does nothing), then Manage Permission Sets (or Manage Profiles) → add ${c.permSet}.`,
     `Make sure ${c.user} holds it: ${c.links.setup("permissionSets")} → ${c.permSet} → Manage Assignments → Add Assignment (expiry "Never Expires").`,
   ];
 }

@@ -1,10 +1,23 @@
 import type { CauseId, StageId } from "../domain/index.js";
-import { codeIs, isUnstructured, statusIn, textHas, type Failure } from "./failure.js";
+import { isUnstructured, statusIn, textHas, type Failure } from "./failure.js";
 import {
   approvalAgedOut,
   looksLikeRefreshedSandboxUser,
+  usesGenericHostOrAudience,
+  withinChangeWindow,
   withinPropagationWindow,
 } from "./lookalikes.js";
+import {
+  appNotFound,
+  code,
+  err,
+  grant,
+  jwtFormatRejected,
+  namedSoapFault,
+  NOT_APPROVED,
+} from "./matchers.js";
+import { fromProxy } from "./origin.js";
+export { SOAP_JWT_MIN_API_VERSION } from "./matchers.js";
 
 /** One failure rule: a stable name, the cause it diagnoses, where it applies and its match. */
 export interface Rule {
@@ -19,31 +32,7 @@ export interface Rule {
 /** Stages that call the API with an issued token. */
 export const API_STAGES: readonly StageId[] = ["identity", "rest", "limits", "bulk", "metadata"];
 
-/** SOAP (Metadata) accepts JWT-format access tokens from this API version on. */
-export const SOAP_JWT_MIN_API_VERSION = 68;
-
 const TOKEN: readonly StageId[] = ["token"];
-const err = (f: Failure, ...codes: string[]): boolean => codeIs(f.evidence.error, ...codes);
-const grant = (f: Failure, pattern: RegExp): boolean =>
-  err(f, "invalid_grant") && textHas(f.evidence.errorDescription, pattern);
-const code = (f: Failure, ...codes: string[]): boolean => codeIs(f.evidence.errorCode, ...codes);
-const NOT_APPROVED = /approved this consumer/i;
-
-/** Whether the Metadata API at the configured version rejects JWT-format tokens. */
-function soapRejectsJwt(apiVersion: string): boolean {
-  const v = Number.parseFloat(apiVersion.replace(/^v/i, ""));
-  return Number.isNaN(v) || v < SOAP_JWT_MIN_API_VERSION;
-}
-
-function jwtFormatRejected(f: Failure): boolean {
-  if (f.tokenFormat !== "jwt") return false;
-  if (f.stage === "metadata")
-    return code(f, "INVALID_SESSION_ID") && soapRejectsJwt(f.org.apiVersion);
-  return (
-    code(f, "INVALID_AUTH_HEADER", "INVALID_JWT_FORMAT") ||
-    textHas(f.evidence.message, /INVALID_JWT_FORMAT/i)
-  );
-}
 
 /** The ordered rule table (errors.md §C); the first match wins, the last rule always matches. */
 export const RULES: readonly Rule[] = [
@@ -59,17 +48,32 @@ export const RULES: readonly Rule[] = [
     matches: (f) => f.evidence.redirectTo !== undefined || statusIn(f.evidence, 300, 399),
   },
   {
+    name: "transport.proxy",
+    id: "network_error",
+    matches: (f) => fromProxy(f.evidence),
+  },
+  {
     name: "transport.timeout",
     id: "salesforce_unavailable",
     matches: (f) => f.evidence.kind === "timeout",
   },
   {
+    name: "token.app_not_found.generic_host",
+    id: "my_domain_required",
+    stages: TOKEN,
+    matches: (f) => appNotFound(f) && usesGenericHostOrAudience(f),
+  },
+  {
     name: "token.app_not_found",
     id: "app_not_installed",
     stages: TOKEN,
-    matches: (f) =>
-      err(f, "app_not_found", "OAUTH_APP_BLOCKED") ||
-      textHas(f.evidence.errorDescription, /client app is not installed/i),
+    matches: (f) => appNotFound(f) || err(f, "OAUTH_APP_BLOCKED"),
+  },
+  {
+    name: "token.invalid_app_access.propagating",
+    id: "app_propagating",
+    stages: TOKEN,
+    matches: (f) => err(f, "invalid_app_access") && withinChangeWindow(f),
   },
   {
     name: "token.invalid_app_access",
@@ -156,6 +160,12 @@ export const RULES: readonly Rule[] = [
     matches: (f) => grant(f, /login rate/i),
   },
   {
+    name: "grant.not_approved.propagating",
+    id: "app_propagating",
+    stages: TOKEN,
+    matches: (f) => grant(f, NOT_APPROVED) && withinChangeWindow(f),
+  },
+  {
     name: "grant.not_approved.refreshed_sandbox",
     id: "user_not_found",
     stages: TOKEN,
@@ -186,7 +196,8 @@ export const RULES: readonly Rule[] = [
     id: "api_disabled",
     stages: API_STAGES,
     matches: (f) =>
-      code(f, "API_DISABLED_FOR_ORG") || textHas(f.evidence.message, /API is not enabled/i),
+      code(f, "API_DISABLED_FOR_ORG", "API_CURRENTLY_DISABLED") ||
+      textHas(f.evidence.message, /API is not enabled|API is disabled for this User/i),
   },
   {
     name: "api.session_not_valid_for_api",
@@ -198,7 +209,7 @@ export const RULES: readonly Rule[] = [
   {
     name: "api.jwt_format",
     id: "jwt_token_format_unsupported",
-    stages: ["bulk", "metadata"],
+    stages: API_STAGES,
     matches: jwtFormatRejected,
   },
   {
@@ -226,7 +237,7 @@ export const RULES: readonly Rule[] = [
     stages: API_STAGES,
     matches: (f) =>
       f.evidence.httpStatus === 410 ||
-      code(f, "UNSUPPORTED_API_VERSION") ||
+      code(f, "UNSUPPORTED_API_VERSION", "InvalidVersion") ||
       (f.evidence.httpStatus === 404 && code(f, "NOT_FOUND") && f.stage !== "identity"),
   },
   {
@@ -246,7 +257,7 @@ export const RULES: readonly Rule[] = [
   {
     name: "http.server_error",
     id: "salesforce_unavailable",
-    matches: (f) => statusIn(f.evidence, 500, 599),
+    matches: (f) => statusIn(f.evidence, 500, 599) && !namedSoapFault(f),
   },
   {
     name: "http.unreadable_body",

@@ -4,6 +4,7 @@ export const CAUSE_IDS = [
   "certificate_expiring",
   "network_error",
   "app_not_installed",
+  "my_domain_required",
   "user_not_preauthorized",
   "consumer_not_approved",
   "approval_aged_out",

@@ -16,6 +16,13 @@ export interface OrgHistory {
   lastInstanceUrl: string | null;
   /** When the org's connection settings (clientId, username, loginUrl, audience, key) last changed. */
   configChangedAt: string | null;
+  /**
+   * The 00D org id under which the configured username last passed the token exchange; null when
+   * it never did. When absent it is taken to be `lastOrganizationId` if `lastUsername` is the
+   * configured one. A value other than `lastOrganizationId` means the org got a new id since the
+   * username last worked: a sandbox refresh.
+   */
+  usernameOrganizationId?: string | null;
 }
 
 /** History for an org never seen before. */

@@ -1,6 +1,24 @@
 import type { CauseId, Severity } from "./causes.js";
 import type { StageId } from "./stages.js";
 
+/**
+ * Response headers kept as evidence: the ones that tell Salesforce from a proxy or CDN
+ * (`server`, `x-sfdc-request-id`, `x-squid-error`, `via`), announce a deprecated version
+ * (`warning`) or say how to retry. Never cookies, never authorization headers.
+ */
+export const EVIDENCE_HEADERS = [
+  "server",
+  "x-sfdc-request-id",
+  "x-squid-error",
+  "via",
+  "warning",
+  "www-authenticate",
+  "retry-after",
+] as const;
+
+/** One kept header name. */
+export type EvidenceHeader = (typeof EVIDENCE_HEADERS)[number];
+
 /** What one stage saw on the wire (or locally). Never holds a secret: no token, no assertion, no key. */
 export interface Evidence {
   /** Where the evidence came from. */
@@ -23,6 +41,8 @@ export interface Evidence {
   tokenFormat?: "opaque" | "jwt";
   /** Where an HTTP redirect pointed (host and path only). */
   redirectTo?: string;
+  /** The kept response headers (EVIDENCE_HEADERS), values scrubbed and capped. */
+  headers?: Partial<Record<EvidenceHeader, string>>;
 }
 
 /** The outcome of one stage. */
@@ -60,6 +80,8 @@ export interface OrgFacts {
   apiUsed?: number;
   apiMax?: number;
   certificateNotAfter?: string;
+  /** A `Warning` header Salesforce sent on an API answer (a deprecated API version), scrubbed. */
+  apiVersionWarning?: string;
 }
 
 /** One pass over one org: the unit a worker produces and a coordinator records. */

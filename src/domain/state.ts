@@ -32,6 +32,8 @@ export interface OrgState {
   lastOrganizationId: string | null;
   lastUsername: string | null;
   lastInstanceUrl: string | null;
+  /** The 00D org id under which the configured username last passed the token exchange. */
+  usernameOrganizationId: string | null;
   /** Hash of the org's connection settings; a change resets history-based rules. */
   configHash: string | null;
   configChangedAt: string | null;
@@ -61,6 +63,7 @@ export function initialState(orgId: string): OrgState {
     lastOrganizationId: null,
     lastUsername: null,
     lastInstanceUrl: null,
+    usernameOrganizationId: null,
     configHash: null,
     configChangedAt: null,
     nextCheckAt: null,
@@ -73,7 +76,7 @@ export function initialState(orgId: string): OrgState {
 /** The classifier's view of an org's past, derived from its state (null: never seen). */
 export function historyOf(state: OrgState | null): OrgHistory {
   if (!state) return { ...EMPTY_HISTORY };
-  return {
+  const history: OrgHistory = {
     firstSeenAt: state.firstSeenAt,
     firstSuccessAt: state.firstSuccessAt,
     lastSuccessAt: state.lastTokenSuccessAt,
@@ -82,4 +85,10 @@ export function historyOf(state: OrgState | null): OrgHistory {
     lastInstanceUrl: state.lastInstanceUrl,
     configChangedAt: state.configChangedAt,
   };
+  // Absent, not null, when unknown (a history from before it was kept): the classifier then
+  // derives it from the last username and org id.
+  if (state.usernameOrganizationId !== null) {
+    history.usernameOrganizationId = state.usernameOrganizationId;
+  }
+  return history;
 }

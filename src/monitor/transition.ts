@@ -3,14 +3,14 @@ import type { CheckResult } from "../domain/result.js";
 import type { OrgState } from "../domain/state.js";
 
 /**
- * The org state machine, a pure function of (previous state, pass, thresholds): down after
+ * The org state machine, a pure function of (previous state, pass, the target's thresholds): down after
  * `failureThreshold` failing passes in a row, up after `successThreshold` passing ones. A cause
  * that changes while down updates the open incident (same id), so an incident is one episode.
  */
 export function applyPass(
   prev: OrgState,
   result: CheckResult,
-  thresholds: { failureThreshold: number; successThreshold: number },
+  target: { failureThreshold: number; successThreshold: number; username: string },
   configHash: string,
 ): { next: OrgState; event: HealthEvent | null } {
   const at = result.startedAt;
@@ -25,6 +25,10 @@ export function applyPass(
     if (result.facts.organizationId) next.lastOrganizationId = result.facts.organizationId;
     if (result.facts.username) next.lastUsername = result.facts.username;
     if (result.facts.instanceUrl) next.lastInstanceUrl = result.facts.instanceUrl;
+    const { username, organizationId } = result.facts;
+    if (organizationId && username?.toLowerCase() === target.username.toLowerCase()) {
+      next.usernameOrganizationId = organizationId;
+    }
   }
   if (result.healthy) next.lastHealthyAt = at;
   if (result.facts.apiUsed !== undefined && result.facts.apiMax !== undefined) {
@@ -35,7 +39,7 @@ export function applyPass(
   next.consecutiveSuccesses = cause ? 0 : prev.consecutiveSuccesses + 1;
 
   let event: HealthEvent | null = null;
-  if (cause !== null && next.consecutiveFailures >= thresholds.failureThreshold) {
+  if (cause !== null && next.consecutiveFailures >= target.failureThreshold) {
     if (prev.state !== "unhealthy" || prev.incidentId === null) {
       const incidentId = incidentIdFor(prev.orgId, at);
       event = { kind: "opened", incidentId, cause };
@@ -46,7 +50,7 @@ export function applyPass(
     }
     next.state = "unhealthy";
     next.cause = cause;
-  } else if (cause === null && next.consecutiveSuccesses >= thresholds.successThreshold) {
+  } else if (cause === null && next.consecutiveSuccesses >= target.successThreshold) {
     if (prev.state === "unhealthy" && prev.cause !== null && prev.incidentId !== null) {
       event = { kind: "resolved", incidentId: prev.incidentId, cause: prev.cause };
     }

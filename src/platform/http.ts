@@ -39,7 +39,9 @@ type LookupFn = typeof dnsLookup;
 
 /**
  * Parses `--resolve`-style pins, `*.salesforce.com=127.0.0.1,login.example=10.0.0.5`, into a DNS
- * lookup that answers matching host names with the pinned address (like curl --resolve).
+ * lookup that answers matching host names with the pinned address (like curl --resolve). The
+ * most specific pattern wins; an empty address (`*.pending.example=`) answers ENOTFOUND, so a
+ * test can have a name not resolve without asking any DNS server.
  */
 export function pinnedLookup(rules: string): LookupFn | undefined {
   const pins = rules
@@ -51,10 +53,14 @@ export function pinnedLookup(rules: string): LookupFn | undefined {
       return { pattern: pattern.toLowerCase(), address };
     });
   if (pins.length === 0) return undefined;
+  const matches = (p: { pattern: string }, host: string): boolean =>
+    p.pattern.startsWith("*.") ? host.endsWith(p.pattern.slice(1)) : host === p.pattern;
+  const specificity = (pattern: string): number =>
+    pattern.startsWith("*.") ? pattern.length : Number.MAX_SAFE_INTEGER;
   const match = (host: string): string | undefined =>
-    pins.find((p) =>
-      p.pattern.startsWith("*.") ? host.endsWith(p.pattern.slice(1)) : host === p.pattern,
-    )?.address;
+    pins
+      .filter((p) => matches(p, host))
+      .sort((a, b) => specificity(b.pattern) - specificity(a.pattern))[0]?.address;
   const lookup = (
     hostname: string,
     options: LookupOptions,
@@ -67,6 +73,12 @@ export function pinnedLookup(rules: string): LookupFn | undefined {
     const address = match(hostname.toLowerCase());
     if (address === undefined) {
       dnsLookup(hostname, options, callback);
+      return;
+    }
+    if (address === "") {
+      const err: NodeJS.ErrnoException = new Error(`getaddrinfo ENOTFOUND ${hostname}`);
+      err.code = "ENOTFOUND";
+      callback(err, options.all ? [] : "", undefined);
       return;
     }
     const family = address.includes(":") ? 6 : 4;

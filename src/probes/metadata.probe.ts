@@ -1,5 +1,5 @@
 import type { Probe } from "./types.js";
-import { NO_SESSION } from "./usage.js";
+import { NO_SESSION, noteVersionWarning } from "./usage.js";
 
 /** A read-only Metadata API SOAP call (describeMetadata): SOAP accepts this token. */
 export const metadataProbe: Probe = {
@@ -16,6 +16,7 @@ export const metadataProbe: Probe = {
       `<met:describeMetadata><met:asOfVersion>${version}</met:asOfVersion></met:describeMetadata>`,
       ctx.target.timeout,
     );
+    noteVersionWarning(ctx, outcome.evidence);
     if (!outcome.ok) return { ok: false, evidence: outcome.evidence };
     return { ok: true, evidence: outcome.evidence };
   },

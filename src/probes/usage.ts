@@ -1,3 +1,4 @@
+import type { Evidence } from "../domain/result.js";
 import type { CallOutcome } from "../salesforce/client.js";
 import type { ProbeContext, ProbeOutcome } from "./types.js";
 
@@ -22,7 +23,14 @@ export async function sessionGet(
   if (!ctx.session) return null;
   const outcome = await ctx.client.get(ctx.session, path, ctx.target.timeout);
   noteUsage(ctx, outcome.usage);
+  noteVersionWarning(ctx, outcome.evidence);
   return outcome;
+}
+
+/** Keeps a `Warning` header (a deprecated API version, errors.md D.11) as a fact of the pass. */
+export function noteVersionWarning(ctx: ProbeContext, evidence: Evidence): void {
+  const warning = evidence.headers?.warning;
+  if (warning !== undefined) ctx.facts.apiVersionWarning = warning;
 }
 
 /** Whether the org's remaining daily API requests are under the configured floor. */

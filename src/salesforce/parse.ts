@@ -1,5 +1,5 @@
 import type { IncomingHttpHeaders } from "node:http";
-import type { Evidence } from "../domain/result.js";
+import { EVIDENCE_HEADERS, type Evidence, type EvidenceHeader } from "../domain/result.js";
 import type { HttpResponse } from "../platform/http.js";
 
 const SESSION_ID = /00D[A-Za-z0-9]{12,15}![A-Za-z0-9._-]+/g;
@@ -21,11 +21,26 @@ function header(headers: IncomingHttpHeaders, name: string): string | undefined 
   return Array.isArray(value) ? value[0] : value;
 }
 
-/** Evidence common to every HTTP answer: status and content type. */
+/**
+ * The headers worth keeping as evidence (EVIDENCE_HEADERS: who answered, deprecation warnings,
+ * retry hints), masked and capped. Cookies and authorization headers are never among them.
+ */
+export function keptHeaders(headers: IncomingHttpHeaders): Partial<Record<EvidenceHeader, string>> {
+  const kept: Partial<Record<EvidenceHeader, string>> = {};
+  for (const name of EVIDENCE_HEADERS) {
+    const value = header(headers, name);
+    if (value !== undefined && value !== "") kept[name] = excerpt(value, 120);
+  }
+  return kept;
+}
+
+/** Evidence common to every HTTP answer: status, content type and the kept headers. */
 export function baseEvidence(res: HttpResponse): Evidence {
   const evidence: Evidence = { kind: "http", httpStatus: res.status };
   const type = header(res.headers, "content-type");
   if (type !== undefined) evidence.contentType = type;
+  const kept = keptHeaders(res.headers);
+  if (Object.keys(kept).length > 0) evidence.headers = kept;
   return evidence;
 }
 
@@ -60,8 +75,18 @@ export function opaqueEvidence(res: HttpResponse, detail?: string): Evidence {
   return evidence;
 }
 
-/** Evidence for a REST or Bulk error: the first `[{"message","errorCode"}]` element. */
+/**
+ * Evidence for a REST or Bulk error: the first `[{"message","errorCode"}]` element, or a Bulk 1.0
+ * `<error><exceptionCode>…` body (api-checks.md §2).
+ */
 export function restErrorEvidence(res: HttpResponse): Evidence {
+  const bulkCode = /<exceptionCode>([^<]*)<\/exceptionCode>/.exec(res.body)?.[1];
+  if (bulkCode !== undefined) {
+    const evidence: Evidence = { ...baseEvidence(res), errorCode: bulkCode };
+    const text = /<exceptionMessage>([^<]*)<\/exceptionMessage>/.exec(res.body)?.[1];
+    if (text !== undefined) evidence.message = excerpt(text);
+    return evidence;
+  }
   const parsed = tryJson(res.body);
   const first: unknown = Array.isArray(parsed) ? parsed[0] : parsed;
   if (first && typeof first === "object") {

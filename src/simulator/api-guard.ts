@@ -44,8 +44,34 @@ export function sendRestError(
 
 /** Whether a `vXX.X` segment is a version this org serves. */
 export function versionServed(org: SimOrg, segment: string): boolean {
+  return versionState(org, segment) !== "unknown" && versionState(org, segment) !== "retired";
+}
+
+/**
+ * What a `vXX.X` segment is for this org (errors.md D.11): served, served but deprecated (a
+ * `Warning` header), retired (below minApiVersion), or unknown (too new, or not a version).
+ */
+export function versionState(
+  org: SimOrg,
+  segment: string,
+): "served" | "deprecated" | "retired" | "unknown" {
   const v = parseVersion(segment);
-  return v !== null && v >= Number(org.minApiVersion) && v <= Number(org.maxApiVersion);
+  if (v === null || v > Number(org.maxApiVersion)) return "unknown";
+  if (v < Number(org.minApiVersion)) return "retired";
+  return v < Number(org.deprecatedBelow) ? "deprecated" : "served";
+}
+
+/**
+ * The `Warning` header on answers for a deprecated version. The reference says such answers
+ * carry one (KB 005321531) but quotes no value: this wording is the simulator's own.
+ */
+export function deprecationWarning(segment: string): string {
+  return `299 - "API version ${segment.replace(/^v/, "")} is deprecated and will be retired"`;
+}
+
+/** Whether a JWT-format session may call this endpoint (errors.md D.9). */
+function jwtAccepted(org: SimOrg, endpoint: FaultEndpoint): boolean {
+  return org.jwtAcceptedBy.includes(endpoint === "bulk" ? "bulk" : "rest");
 }
 
 /** What the Authorization header holds. */
@@ -83,16 +109,24 @@ export async function guardApi(
   if (!found?.ok) return refuse(reply, 401, REST_ERRORS.session_invalid);
   const caller: ApiCaller = { org: found.org, user: found.user, session: found.session };
   reply.header("sforce-limit-info", `api-usage=${caller.org.apiUsed}/${caller.org.apiMax}`);
-  if (options.endpoint === "bulk" && caller.session.jwt)
+  if (caller.session.jwt && !jwtAccepted(caller.org, options.endpoint))
     return refuse(reply, 401, REST_ERRORS.jwt_format);
   if (options.api && !caller.session.scopes.includes("api")) {
     return refuse(reply, 401, REST_ERRORS.session_not_valid_for_api);
   }
-  if (options.version !== undefined && !versionServed(caller.org, options.version)) {
-    await sendRest(reply, 404, NOT_FOUND_BODY);
-    return null;
+  if (options.version !== undefined) {
+    const state = versionState(caller.org, options.version);
+    if (state === "unknown") {
+      await sendRest(reply, 404, NOT_FOUND_BODY);
+      return null;
+    }
+    if (state === "retired") return refuse(reply, 410, REST_ERRORS.retired_version);
+    if (state === "deprecated") reply.header("warning", deprecationWarning(options.version));
   }
-  if (options.api && !caller.user.apiEnabled) return refuse(reply, 403, REST_ERRORS.api_disabled);
+  if (options.api && !caller.org.apiEnabled) return refuse(reply, 403, REST_ERRORS.api_disabled);
+  if (options.api && !caller.user.apiEnabled) {
+    return refuse(reply, 403, REST_ERRORS.api_currently_disabled);
+  }
   if (options.counted && !countApiCall(caller.org)) {
     return refuse(reply, 403, REST_ERRORS.api_limit_exceeded);
   }

@@ -4,7 +4,16 @@ import { appPatchSchema, orgPatchSchema, parsePatch, userPatchSchema } from "./p
 import { isScenarioId } from "./scenario-list.js";
 import { setScenario } from "./scenarios.js";
 import { faultSchema, FAULT_ENDPOINTS, type Fault, type FaultEndpoint } from "./spec.js";
-import { findOrg, myDomainHost, type LoginCounter, type SimOrg, type SimState } from "./state.js";
+import { defaultPropagationMs } from "./ids.js";
+import {
+  effectiveApp,
+  findOrg,
+  myDomainHost,
+  orgNow,
+  type LoginCounter,
+  type SimOrg,
+  type SimState,
+} from "./state.js";
 
 /** Login and API counters of one org, failures included. */
 export interface OrgCounters {
@@ -29,7 +38,10 @@ export interface SimControl {
   setScenario(org: string, scenario: string): void;
   /** Changes org fields; `patch` is validated as an OrgPatch. */
   patchOrg(org: string, patch: unknown): void;
-  /** Changes the org's app; `patch` is validated as an AppPatch (incl. `certificate` PEM). */
+  /**
+   * Changes the org's app; `patch` is validated as an AppPatch (incl. `certificate` PEM). Token
+   * requests see the old app until the change has propagated (the app's propagation window).
+   */
   patchApp(org: string, patch: unknown): void;
   /** Changes one user; `patch` is validated as a UserPatch (incl. a `username` rename). */
   patchUser(org: string, username: string, patch: unknown): void;
@@ -58,6 +70,7 @@ function need(state: SimState, key: string): SimOrg {
 function viewOrg(state: SimState, org: SimOrg): Record<string, unknown> {
   const rest: Record<string, unknown> = { ...org };
   delete rest["logins"];
+  delete rest["appChange"];
   const policy: Record<string, unknown> = { ...org.app };
   delete policy["secret"];
   delete policy["certificatePem"];
@@ -66,6 +79,7 @@ function viewOrg(state: SimState, org: SimOrg): Record<string, unknown> {
     .digest("hex");
   return {
     ...rest,
+    appChangedAt: org.appChange === null ? null : new Date(org.appChange.at).toISOString(),
     myDomainHost: myDomainHost(org),
     app: { ...policy, certificateSha256: sha256 },
     counters: counters(state, org),
@@ -128,6 +142,10 @@ export function createControl(state: SimState): SimControl {
     patchApp: (key, patch) => {
       const org = need(state, key);
       const { certificate, ...rest } = parsePatch(appPatchSchema, patch);
+      // the old app keeps answering until the change has propagated (errors.md D.4)
+      const now = orgNow(state, org);
+      const window = org.app.propagation ?? defaultPropagationMs(org.id);
+      org.appChange = { before: structuredClone(effectiveApp(org, now, window)), at: now };
       if (certificate !== undefined) org.app.certificatePem = checkedPem(certificate);
       Object.assign(org.app, rest);
     },

@@ -2,7 +2,16 @@ import { setTimeout as sleep } from "node:timers/promises";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import type { Fault, FaultEndpoint } from "./spec.js";
 import { orgNow, type SimOrg, type SimState } from "./state.js";
-import { JSON_TYPE, MAINTENANCE_HTML } from "./wire.js";
+import {
+  CDN_503_HTML,
+  JSON_TYPE,
+  MAINTENANCE_HTML,
+  PROXY_DENIED_HTML,
+  REST_ERRORS,
+} from "./wire.js";
+
+/** Where an `unresolvable_instance` fault points instance_url: a name no DNS has yet (D.7). */
+export const UNREPLICATED_DOMAIN = "unreplicated.my.salesforce.com";
 
 /** The login page a `redirect_login` fault sends clients to (served at `/`). */
 export const LOGIN_PAGE_HTML =
@@ -58,6 +67,31 @@ export async function applyFault(
     case "html503":
       await reply.code(503).type("text/html;charset=UTF-8").send(MAINTENANCE_HTML);
       return true;
+    case "proxy403":
+      // an egress proxy answers, not Salesforce: its own Server header, no X-SFDC-Request-Id
+      await reply
+        .code(403)
+        .header("server", "squid")
+        .header("x-squid-error", "ERR_ACCESS_DENIED 0")
+        .type("text/html;charset=UTF-8")
+        .send(PROXY_DENIED_HTML);
+      return true;
+    case "cdn503":
+      await reply
+        .code(503)
+        .header("server", "AkamaiNetStorage")
+        .type("text/html;charset=UTF-8")
+        .send(CDN_503_HTML);
+      return true;
+    case "busy503":
+      await reply
+        .code(503)
+        .type(JSON_TYPE)
+        .send(JSON.stringify([REST_ERRORS.server_unavailable]));
+      return true;
+    case "unresolvable_instance":
+      // the token route rewrites instance_url; every other endpoint answers normally
+      return false;
     case "truncated":
       await reply.code(200).type(JSON_TYPE).send('{"access_token":"00D","instance_url":"http://');
       return true;

@@ -1,7 +1,15 @@
 import { compactVerify, decodeJwt, importX509, type JWTPayload } from "jose";
 import { defaultPropagationMs } from "./ids.js";
 import { issueToken, type TokenBody } from "./sessions.js";
-import { myDomainHost, orgNow, type SimOrg, type SimState, type SimUser } from "./state.js";
+import {
+  effectiveApp,
+  myDomainHost,
+  orgNow,
+  type SimApp,
+  type SimOrg,
+  type SimState,
+  type SimUser,
+} from "./state.js";
 import { TOKEN_ERRORS, type OAuthError, type TokenErrorId } from "./wire.js";
 
 /** The JWT bearer grant type. */
@@ -60,9 +68,29 @@ export function routeOrg(
   return byApp ? { org: byApp, user: null } : null;
 }
 
-/** The accepted `aud` values of an org, with and without a trailing slash. */
+const GENERIC_HOSTS = new Set(["login.salesforce.com", "test.salesforce.com"]);
+
+function hostOf(url: string): string {
+  try {
+    return new URL(url).hostname.toLowerCase();
+  } catch {
+    return "";
+  }
+}
+
+/**
+ * The accepted `aud` values of an org, with and without a trailing slash. By app kind (errors.md
+ * D.2): a Connected App takes login (production) or test (sandbox), and the URL the client
+ * addressed unless that is the My Domain; an External Client App takes its My Domain (and the
+ * addressed URL). `audiences` in the SIMFILE overrides both.
+ */
 export function acceptedAudiences(org: SimOrg, baseUrl: string): Set<string> {
-  const names = org.audiences ?? [org.sandbox ? "test" : "login", "mydomain", "self"];
+  const ownHost = hostOf(baseUrl) === myDomainHost(org);
+  const byKind =
+    org.appKind === "external_client_app"
+      ? ["mydomain", "self"]
+      : [org.sandbox ? "test" : "login", ...(ownHost ? [] : ["self"])];
+  const names = org.audiences ?? byKind;
   const urls = names.map((n) => {
     if (n === "login") return "https://login.salesforce.com";
     if (n === "test") return "https://test.salesforce.com";
@@ -71,6 +99,16 @@ export function acceptedAudiences(org: SimOrg, baseUrl: string): Set<string> {
     return n.replace(/\/$/, "");
   });
   return new Set(urls.flatMap((u) => [u, `${u}/`]));
+}
+
+/**
+ * errors.md D.1: since Spring '26 an External Client App reached through login/test.salesforce.com,
+ * as token host or as aud, answers app_not_found even when it is installed.
+ */
+function genericRouteRefused(org: SimOrg, aud: unknown[], baseUrl: string): boolean {
+  if (org.appKind !== "external_client_app") return false;
+  if (GENERIC_HOSTS.has(hostOf(baseUrl))) return true;
+  return aud.some((a) => typeof a === "string" && GENERIC_HOSTS.has(hostOf(a)));
 }
 
 function countLogin(state: SimState, org: SimOrg, subject: string): boolean {
@@ -130,25 +168,26 @@ async function decide(
   req: TokenRequest,
 ): Promise<TokenOutcome> {
   const now = orgNow(state, org);
-  const app = org.app;
+  const window = org.app.propagation ?? defaultPropagationMs(org.id);
+  const app = effectiveApp(org, now, window);
   if (app.deleted || app.clientId !== claims.iss) return fail(org, "client_id_invalid");
-  if (app.createdAt !== null) {
-    const window = app.propagation ?? defaultPropagationMs(org.id);
-    if (now < Date.parse(app.createdAt) + window) return fail(org, "client_id_invalid");
+  if (app.createdAt !== null && now < Date.parse(app.createdAt) + window) {
+    return fail(org, "client_id_invalid");
   }
   if (!(await signatureValid(assertion, app.certificatePem))) return fail(org, "invalid_assertion");
   const exp = Number(claims.exp);
   if (!Number.isFinite(exp)) return fail(org, "invalid_assertion");
   if (exp * 1000 <= now) return fail(org, "assertion_expired");
+  const aud: unknown[] = Array.isArray(claims.aud) ? claims.aud : [claims.aud];
+  if (genericRouteRefused(org, aud, req.baseUrl)) return fail(org, "app_not_installed");
   const auds = acceptedAudiences(org, req.baseUrl);
-  const aud = Array.isArray(claims.aud) ? claims.aud : [claims.aud];
   if (!aud.some((a) => typeof a === "string" && auds.has(a))) return fail(org, "audience_invalid");
   if (!org.active) return fail(org, "org_inactive");
   if (!user) return fail(org, "user_not_found");
   if (!user.active || user.frozen) return fail(org, "user_inactive");
   if (!app.installed) return fail(org, "app_not_installed");
-  if (ipBlocked(org, req.remoteIp)) return fail(org, "ip_restricted");
-  const policy = policyFailure(org, user, now);
+  if (ipBlocked(org, app, req.remoteIp)) return fail(org, "ip_restricted");
+  const policy = policyFailure(app, user, now);
   if (policy) return fail(org, policy);
   return { ok: true, org, body: issueToken(state, org, user, req.baseUrl) };
 }
@@ -162,8 +201,7 @@ async function signatureValid(assertion: string, pem: string): Promise<boolean> 
   }
 }
 
-function policyFailure(org: SimOrg, user: SimUser, now: number): TokenErrorId | null {
-  const app = org.app;
+function policyFailure(app: SimApp, user: SimUser, now: number): TokenErrorId | null {
   if (app.permittedUsers === "admin_approved") {
     const sets = new Set(app.preauthorizedPermissionSets);
     return user.permissionSets.some((p) => sets.has(p)) ? null : "user_not_preauthorized";
@@ -190,8 +228,8 @@ function ipToNumber(ip: string): number | null {
 }
 
 /** Whether the org's login IP ranges shut out this caller (unless the app relaxes IP restrictions). */
-export function ipBlocked(org: SimOrg, remoteIp: string): boolean {
-  if (org.loginIpRanges.length === 0 || org.app.ipRelaxation === "relax") return false;
+export function ipBlocked(org: SimOrg, app: SimApp, remoteIp: string): boolean {
+  if (org.loginIpRanges.length === 0 || app.ipRelaxation === "relax") return false;
   const ip = ipToNumber(remoteIp);
   return !org.loginIpRanges.some((range) => {
     const [base = "", bits = "32"] = range.split("/");

@@ -1,5 +1,11 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
-import { countApiCall, orgByHost, sendRest, versionServed } from "./api-guard.js";
+import {
+  countApiCall,
+  deprecationWarning,
+  orgByHost,
+  sendRest,
+  versionState,
+} from "./api-guard.js";
 import { applyFault } from "./faults.js";
 import { lookupSession } from "./sessions.js";
 import type { SimState } from "./state.js";
@@ -63,22 +69,29 @@ export function registerSoapRoutes(app: FastifyInstance, state: SimState): void 
       return reply;
     if (!found?.ok) return fault(reply, "INVALID_SESSION_ID", SOAP_INVALID_SESSION);
     const { org, user, session } = found;
-    if (!versionServed(org, version)) {
+    const served = versionState(org, version);
+    if (served === "unknown") {
       await sendRest(reply, 404, NOT_FOUND_BODY);
       return reply;
     }
+    // errors.md D.11: the code is captured, its text is not, so the faultstring is the bare code
+    if (served === "retired") return fault(reply, "UNSUPPORTED_API_VERSION", "");
+    if (served === "deprecated") reply.header("warning", deprecationWarning(version));
     if (session.jwt && Number(version) < SOAP_JWT_MIN_VERSION) {
       return fault(reply, "INVALID_SESSION_ID", SOAP_INVALID_SESSION);
     }
     if (!session.scopes.includes("api"))
       return fault(reply, "INVALID_SESSION_ID", SOAP_INVALID_SESSION);
-    if (!user.apiEnabled) {
+    if (!org.apiEnabled) {
       return fault(
         reply,
         "API_DISABLED_FOR_ORG",
         "API is not enabled for this Organization or Partner",
       );
     }
+    // errors.md D.3: SOAP fault sf:API_CURRENTLY_DISABLED for a user without API Enabled
+    if (!user.apiEnabled)
+      return fault(reply, "API_CURRENTLY_DISABLED", "API is disabled for this User");
     if (!countApiCall(org))
       return fault(reply, "REQUEST_LIMIT_EXCEEDED", "TotalRequests Limit exceeded.");
     reply.header("sforce-limit-info", `api-usage=${org.apiUsed}/${org.apiMax}`).type(XML_TYPE);

@@ -1,9 +1,9 @@
 import { decodeJwt } from "jose";
 import type { FastifyInstance, FastifyRequest } from "fastify";
-import { applyFault, baseUrlOf } from "./faults.js";
+import { activeFault, applyFault, baseUrlOf, UNREPLICATED_DOMAIN } from "./faults.js";
 import { handleToken, routeOrg } from "./login.js";
 import type { SimOrg, SimState } from "./state.js";
-import { JSON_TYPE } from "./wire.js";
+import { JSON_TYPE, TOKEN_ERROR_HEADERS } from "./wire.js";
 
 function formOf(request: FastifyRequest): URLSearchParams | null {
   const type = request.headers["content-type"] ?? "";
@@ -45,7 +45,17 @@ export function registerTokenRoute(app: FastifyInstance, state: SimState): void 
       baseUrl,
       remoteIp: request.socket.remoteAddress ?? "",
     });
-    reply.header("cache-control", "no-store").header("pragma", "no-cache").type(JSON_TYPE);
-    return reply.code(outcome.ok ? 200 : 400).send(JSON.stringify(outcome.body));
+    reply.type(JSON_TYPE);
+    if (!outcome.ok) {
+      reply.headers({ ...TOKEN_ERROR_HEADERS });
+      return reply.code(400).send(JSON.stringify(outcome.body));
+    }
+    reply.header("cache-control", "no-store").header("pragma", "no-cache");
+    if (activeFault(state, outcome.org, "token")?.kind === "unresolvable_instance") {
+      const url = new URL(outcome.body.instance_url);
+      url.hostname = `${url.hostname.split(".")[0] ?? "org"}.${UNREPLICATED_DOMAIN}`;
+      outcome.body.instance_url = url.origin;
+    }
+    return reply.code(200).send(JSON.stringify(outcome.body));
   });
 }

@@ -8,6 +8,7 @@ import type { CauseId } from "../domain/causes.js";
 export const SCENARIOS = [
   "healthy",
   "app_not_installed",
+  "my_domain_required",
   "user_not_preauthorized",
   "consumer_not_approved",
   "approval_aged_out",

@@ -10,6 +10,8 @@ const DAY = 86_400_000;
 export const SCENARIO_STATES: Record<ScenarioId, string> = {
   healthy: "everything as the SIMFILE says",
   app_not_installed: "app.installed = false",
+  my_domain_required:
+    "appKind = external_client_app: login/test.salesforce.com as token host or aud answers app_not_found (Spring '26)",
   user_not_preauthorized: "admin-approved app; users hold no pre-authorized permission set",
   consumer_not_approved: "Permitted Users = all users may self-authorize; no user ever approved",
   approval_aged_out:
@@ -26,7 +28,7 @@ export const SCENARIO_STATES: Record<ScenarioId, string> = {
   org_inactive: "org locked/suspended",
   ip_restricted: "login IP ranges 203.0.113.0/24 and app enforces IP restrictions",
   login_rate_exceeded: "each user already made loginRateLimit logins this hour",
-  api_disabled: "users lack API Enabled",
+  api_disabled: "users lack API Enabled (API_CURRENTLY_DISABLED)",
   api_limit_exceeded: "DailyApiRequests used = max",
   session_invalid: "session timeout 0: every issued token is already expired",
   session_not_valid_for_api: "app scopes without api",
@@ -59,6 +61,7 @@ function resetOrg(state: SimState, org: SimOrg, baseline: OrgSpec, certificatePe
   });
   org.app = makeApp(app, certificatePem, appPolicy);
   org.faults = faults;
+  org.appChange = null;
   for (const counter of org.logins.byUser.values()) counter.thisHour = 0;
 }
 
@@ -71,6 +74,9 @@ export function applyScenario(state: SimState, org: SimOrg, scenario: ScenarioId
       return;
     case "app_not_installed":
       app.installed = false;
+      return;
+    case "my_domain_required":
+      org.appKind = "external_client_app";
       return;
     case "user_not_preauthorized":
       app.permittedUsers = "admin_approved";

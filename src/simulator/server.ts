@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import Fastify, { type FastifyInstance } from "fastify";
 import { systemClock, type Clock } from "../platform/clock.js";
 import { OrgwatchError } from "../platform/errors.js";
@@ -9,7 +10,7 @@ import { registerTokenRoute } from "./routes-token.js";
 import { applyScenario } from "./scenarios.js";
 import { loadSimfile, validateSpec, type SimSpec, type SimSpecInput } from "./spec.js";
 import { buildState, type SimState } from "./state.js";
-import { NOT_FOUND_BODY } from "./wire.js";
+import { NOT_FOUND_BODY, SALESFORCE_SERVER } from "./wire.js";
 
 /** How to start a simulator: a SIMFILE path or an already-parsed spec object. */
 export interface SimulatorOptions {
@@ -53,6 +54,13 @@ export function buildApp(state: SimState, control: SimControl): FastifyInstance 
   // every body arrives as text: routes decide (form, JSON, SOAP XML) the way Salesforce does
   app.removeAllContentTypeParsers();
   app.addContentTypeParser("*", { parseAs: "string" }, (_req, body, done) => done(null, body));
+  // Every Salesforce answer names its edge and carries a request id (errors.md D.6). A fault that
+  // plays a proxy or a CDN sets its own Server header and gets neither; the control API neither.
+  app.addHook("onSend", async (request, reply, payload) => {
+    if (request.url.startsWith("/__sim") || reply.hasHeader("server")) return payload;
+    reply.header("server", SALESFORCE_SERVER).header("x-sfdc-request-id", randomUUID());
+    return payload;
+  });
   registerTokenRoute(app, state);
   registerRestRoutes(app, state);
   registerSoapRoutes(app, state);

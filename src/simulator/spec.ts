@@ -38,6 +38,10 @@ export const FAULT_KINDS = [
   "no_access_token",
   "redirect_login",
   "reset",
+  "proxy403",
+  "cdn503",
+  "busy503",
+  "unresolvable_instance",
 ] as const;
 
 /** Endpoint groups a fault can target; `all` covers every endpoint. */
@@ -106,12 +110,28 @@ export const orgSchema = z.strictObject({
   app: z.string().min(1),
   users: z.array(userSchema).min(1),
   scenario: z.enum(SCENARIOS).default("healthy"),
+  /**
+   * The kind of the app (errors.md D.1, D.2): a Connected App takes aud = login/test and answers
+   * "audience is invalid" to the My Domain; an External Client App (Spring '26) answers
+   * app_not_found when the token host or aud is login/test.salesforce.com.
+   */
+  appKind: z.enum(["connected_app", "external_client_app"]).default("connected_app"),
   name: z.string().optional(),
   edition: z.string().default("Enterprise Edition"),
   active: z.boolean().default(true),
   devHub: z.boolean().default(false),
+  /** Versions below this one are retired: REST 410, SOAP UNSUPPORTED_API_VERSION (D.11). */
   minApiVersion: version.default("31.0"),
   maxApiVersion: version.default("65.0"),
+  /** Versions below this one are deprecated: answers carry a `Warning` header (D.11). */
+  deprecatedBelow: version.default("41.0"),
+  /** false: the edition has no API access (API_DISABLED_FOR_ORG) whatever the user holds. */
+  apiEnabled: z.boolean().default(true),
+  /**
+   * Which token-based APIs accept JWT-format access tokens (errors.md D.9, contested for Bulk):
+   * the others answer 401 INVALID_JWT_FORMAT. SOAP decides by version (v68.0 and later accept).
+   */
+  jwtAcceptedBy: z.array(z.enum(["rest", "bulk"])).default(["rest"]),
   apiMax: z.number().int().min(0).default(15000),
   apiUsed: z.number().int().min(0).default(0),
   loginRateLimit: z.number().int().min(0).default(3600),

@@ -35,6 +35,11 @@ export interface SimOrg extends Omit<OrgSpec, "users" | "appPolicy" | "app" | "f
   logins: { total: number; failures: number; byUser: Map<string, LoginCounter> };
   /** Bumped when all sessions are revoked; sessions of an older epoch are dead. */
   sessionEpoch: number;
+  /**
+   * The app as it was before the last change through the control API, and when that change was
+   * made: until it has propagated, token requests still see the old app (errors.md D.4).
+   */
+  appChange: { before: SimApp; at: number } | null;
 }
 
 /** Simulated time: an injected clock plus explicit advances. */
@@ -118,6 +123,7 @@ export function buildState(spec: SimSpec, clock: Clock): SimState {
       apiCalls: 0,
       logins: { total: 0, failures: 0, byUser: new Map() },
       sessionEpoch: 0,
+      appChange: null,
     });
   }
   return state;
@@ -133,6 +139,12 @@ export function myDomainHost(org: Pick<SimOrg, "myDomain" | "sandbox" | "sandbox
   if (!org.sandbox) return `${org.myDomain}.my.salesforce.com`;
   const name = org.myDomain.includes("--") ? org.myDomain : `${org.myDomain}--${org.sandboxName}`;
   return `${name}.sandbox.my.salesforce.com`;
+}
+
+/** The app a token request sees now: the one before the last change while that propagates. */
+export function effectiveApp(org: SimOrg, now: number, windowMs: number): SimApp {
+  const change = org.appChange;
+  return change !== null && now < change.at + windowMs ? change.before : org.app;
 }
 
 /** Finds an org by its SIMFILE id. */

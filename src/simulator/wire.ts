@@ -40,8 +40,9 @@ export const TOKEN_ERRORS = {
   // low: official error list only
   org_inactive: oauth("inactive_org", "Org is locked, closed, or suspended"),
   ip_restricted: oauth("invalid_grant", "ip restricted or invalid login hours"),
-  // low: official error list only
-  login_rate_exceeded: oauth("rate_limit_exceeded", "Number of logins exceeded"),
+  // med: as JWT clients see it (errors.md D.10, n8n PR #32325); the official list has
+  // rate_limit_exceeded / "Number of logins exceeded", which a SIMFILE may switch to
+  login_rate_exceeded: oauth("invalid_grant", "login rate exceeded"),
   unsupported_grant_type: oauth("unsupported_grant_type", "grant type not supported"),
   // low: official code name only; description is the simulator's guess
   invalid_request: oauth("invalid_request", "assertion parameter is missing"),
@@ -76,6 +77,19 @@ export const REST_ERRORS = {
     message: "The REST API is not enabled for this Organization.",
     errorCode: "API_DISABLED_FOR_ORG",
   },
+  // errors.md D.3: the per-user twin of API_DISABLED_FOR_ORG
+  api_currently_disabled: {
+    message: "API is disabled for this User",
+    errorCode: "API_CURRENTLY_DISABLED",
+  },
+  // errors.md D.6 (restforce #156)
+  server_unavailable: { message: "Server too busy", errorCode: "SERVER_UNAVAILABLE" },
+  // errors.md D.11: REST answers a retired version with 410; the message is the REST docs'
+  // description of 410 and the errorCode is the status name (no captured body exists)
+  retired_version: {
+    message: "The requested resource is retired or removed",
+    errorCode: "GONE",
+  },
   no_query: { message: "A query string has to be specified", errorCode: "MALFORMED_QUERY" },
 } as const satisfies Record<string, RestError>;
 
@@ -86,7 +100,10 @@ export const NOT_FOUND_BODY =
 /** JSON content type Salesforce sends on REST and token responses. */
 export const JSON_TYPE = "application/json;charset=UTF-8";
 
-/** The SOAP fault body for an exception code (api-checks.md §2, metadata namespace variant). */
+/**
+ * The SOAP fault body for an exception code (api-checks.md §2, metadata namespace variant). An
+ * empty message leaves the faultstring as the bare code (for codes whose text is not captured).
+ */
 export function soapFault(code: string, message: string): string {
   return (
     '<?xml version="1.0" encoding="UTF-8"?>' +
@@ -95,7 +112,7 @@ export function soapFault(code: string, message: string): string {
     'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">' +
     "<soapenv:Body><soapenv:Fault>" +
     `<faultcode>sf:${code}</faultcode>` +
-    `<faultstring>${code}: ${message}</faultstring>` +
+    `<faultstring>${message === "" ? code : `${code}: ${message}`}</faultstring>` +
     `<detail><sf:UnexpectedErrorFault xsi:type="sf:UnexpectedErrorFault">` +
     `<sf:exceptionCode>${code}</sf:exceptionCode>` +
     `<sf:exceptionMessage>${message}</sf:exceptionMessage>` +
@@ -103,6 +120,28 @@ export function soapFault(code: string, message: string): string {
     "</soapenv:Fault></soapenv:Body></soapenv:Envelope>"
   );
 }
+
+/** Headers of a real token-endpoint 400 (errors.md D.12, SFSE q/207685). */
+export const TOKEN_ERROR_HEADERS = {
+  "cache-control": "no-cache,must-revalidate,max-age=0,no-store,private",
+  expires: "Thu, 01 Jan 1970 00:00:00 GMT",
+} as const;
+
+/** Every Salesforce answer carries this `Server` header (errors.md D.6, airbyte #71024). */
+export const SALESFORCE_SERVER = "sfdcedge";
+
+/**
+ * An egress proxy's refusal (errors.md D.6: `Server: squid`, `X-Squid-Error`). The page text is
+ * the simulator's own: the reference quotes no proxy body, only that it is HTML.
+ */
+export const PROXY_DENIED_HTML =
+  "<!DOCTYPE html><html><head><title>ERROR: The requested URL could not be retrieved</title></head>" +
+  "<body><h1>Access Denied</h1><p>Access control configuration prevents your request from being allowed at this time.</p></body></html>";
+
+/** A CDN partner's 503 page (errors.md D.6, SalesforceMobileSDK-CordovaPlugin #621). */
+export const CDN_503_HTML =
+  "<!DOCTYPE html><html><head><title>Service Unavailable</title></head>" +
+  "<body><h1>Service Unavailable</h1><p>This error originated from Salesforce CDN partner</p></body></html>";
 
 /** The SOAP session fault message seen in captures. */
 export const SOAP_INVALID_SESSION = "Invalid Session ID found in SessionHeader: Illegal Session";

@@ -135,6 +135,7 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE org_state ADD COLUMN api_used INTEGER;
       ALTER TABLE org_state ADD COLUMN api_max INTEGER;
       ALTER TABLE org_state ADD COLUMN api_seen_at INTEGER;
+      ALTER TABLE org_state ADD COLUMN username_org_id TEXT;
       UPDATE org_state SET last_healthy_at = (
         SELECT MAX(started_at) FROM checks c WHERE c.org_id = org_state.org_id AND c.healthy = 1);
       UPDATE org_state SET incident_id = (

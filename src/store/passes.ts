@@ -27,6 +27,7 @@ const STATE_COLUMNS: readonly (keyof OrgStateRow)[] = [
   "last_organization_id",
   "last_username",
   "last_instance_url",
+  "username_org_id",
   "config_hash",
   "config_changed_at",
   "next_check_at",

@@ -129,6 +129,7 @@ export interface OrgStateRow {
   last_organization_id: string | null;
   last_username: string | null;
   last_instance_url: string | null;
+  username_org_id: string | null;
   config_hash: string | null;
   config_changed_at: number | null;
   next_check_at: number | null;
@@ -156,6 +157,7 @@ export function orgStateRowOf(s: OrgState): OrgStateRow {
     last_organization_id: s.lastOrganizationId,
     last_username: s.lastUsername,
     last_instance_url: s.lastInstanceUrl,
+    username_org_id: s.usernameOrganizationId,
     config_hash: s.configHash,
     config_changed_at: toMs(s.configChangedAt),
     next_check_at: toMs(s.nextCheckAt),
@@ -184,6 +186,7 @@ export function orgStateOf(r: OrgStateRow): OrgState {
     lastOrganizationId: r.last_organization_id,
     lastUsername: r.last_username,
     lastInstanceUrl: r.last_instance_url,
+    usernameOrganizationId: r.username_org_id,
     configHash: r.config_hash,
     configChangedAt: toIso(r.config_changed_at),
     nextCheckAt: toIso(r.next_check_at),

@@ -35,6 +35,7 @@ beforeAll(async () => {
           users: [{ username: "integration@acme.com.sbx" }],
         }),
         simOrg("jwt", { appPolicy: { jwtAccessTokens: true }, maxApiVersion: "68.0" }),
+        simOrg("eca", { appKind: "external_client_app" }),
       ],
     },
   });
@@ -59,10 +60,15 @@ describe("the token endpoint's assertion rules", () => {
   it.each([
     ["login", "https://login.salesforce.com"],
     ["login + slash", "https://login.salesforce.com/"],
+  ])("accepts aud %s for a production Connected App", async (_name, aud) => {
+    expect((await login(base("integration@acme.com", aud))).status).toBe(200);
+  });
+
+  it.each([
     ["My Domain", "https://acme.my.salesforce.com"],
     ["My Domain + slash", "https://acme.my.salesforce.com/"],
-  ])("accepts aud %s for a production org", async (_name, aud) => {
-    expect((await login(base("integration@acme.com", aud))).status).toBe(200);
+  ])("a Connected App rejects aud %s (errors.md D.2)", async (_name, aud) => {
+    expect((await login(base("integration@acme.com", aud))).text).toBe(AUD_INVALID);
   });
 
   it("rejects test.salesforce.com for production and login.salesforce.com for a sandbox", async () => {
@@ -71,10 +77,21 @@ describe("the token endpoint's assertion rules", () => {
     );
     expect((await login(base("integration@acme.com.sbx"))).text).toBe(AUD_INVALID);
     const sandboxAud = "https://acme--sbx.sandbox.my.salesforce.com/";
-    expect((await login(base("integration@acme.com.sbx", sandboxAud))).status).toBe(200);
+    expect((await login(base("integration@acme.com.sbx", sandboxAud))).text).toBe(AUD_INVALID);
     expect(
       (await login(base("integration@acme.com.sbx", "https://test.salesforce.com"))).status,
     ).toBe(200);
+  });
+
+  it("an External Client App takes its My Domain and answers app_not_found to a generic aud (D.1)", async () => {
+    expect((await login(base("integration@eca.com", "https://eca.my.salesforce.com"))).status).toBe(
+      200,
+    );
+    const generic = await login(base("integration@eca.com", "https://login.salesforce.com"));
+    expect(generic.status).toBe(400);
+    expect(generic.text).toBe(
+      '{"error":"app_not_found","error_description":"External client app is not installed in this org"}',
+    );
   });
 
   it("accepts prn for sub, exp as a numeric string or in milliseconds, typ JWT in the header", async () => {

@@ -43,6 +43,12 @@ const ROWS: Row[] = [
     body: oauth("app_not_found", "External client app is not installed in this org"),
   },
   {
+    cause: "my_domain_required",
+    step: "token",
+    status: 400,
+    body: oauth("app_not_found", "External client app is not installed in this org"),
+  },
+  {
     cause: "user_not_preauthorized",
     step: "token",
     status: 400,
@@ -118,13 +124,13 @@ const ROWS: Row[] = [
     cause: "login_rate_exceeded",
     step: "token",
     status: 400,
-    body: oauth("rate_limit_exceeded", "Number of logins exceeded"),
+    body: oauth("invalid_grant", "login rate exceeded"),
   },
   {
     cause: "api_disabled",
     step: "limits",
     status: 403,
-    body: rest("The REST API is not enabled for this Organization.", "API_DISABLED_FOR_ORG"),
+    body: rest("API is disabled for this User", "API_CURRENTLY_DISABLED"),
   },
   {
     cause: "api_limit_exceeded",

@@ -21,7 +21,7 @@ const NOT_APPROVED =
   '{"error":"invalid_grant","error_description":"user hasn\'t approved this consumer"}';
 const CLIENT_ID_INVALID =
   '{"error":"invalid_client_id","error_description":"client identifier invalid"}';
-const RATE = '{"error":"rate_limit_exceeded","error_description":"Number of logins exceeded"}';
+const RATE = '{"error":"invalid_grant","error_description":"login rate exceeded"}';
 const LIMIT = '[{"message":"TotalRequests Limit exceeded.","errorCode":"REQUEST_LIMIT_EXCEEDED"}]';
 const SESSION = '[{"message":"Session expired or invalid","errorCode":"INVALID_SESSION_ID"}]';
 
@@ -85,7 +85,12 @@ describe("approval aging out", () => {
     expect((await login("integration@aging.com")).status).toBe(200);
     sim.control.advanceClock(1);
     expect((await login("integration@aging.com")).text).toBe(NOT_APPROVED);
-    sim.control.patchApp("aging", { refreshTokenPolicy: "until_revoked" });
+    sim.control.patchApp("aging", { refreshTokenPolicy: "until_revoked", propagation: "5m" });
+    // the policy edit propagates: the old policy answers until the window has passed
+    expect((await login("integration@aging.com")).text).toBe(NOT_APPROVED);
+    sim.control.advanceClock(5 * MIN - 1);
+    expect((await login("integration@aging.com")).text).toBe(NOT_APPROVED);
+    sim.control.advanceClock(1);
     expect((await login("integration@aging.com")).status).toBe(200);
   });
 });

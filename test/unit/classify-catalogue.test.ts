@@ -80,13 +80,18 @@ describe("fix steps", () => {
     const w: Witness = {
       stage: "token",
       evidence: tokenError("app_not_found", "External client app is not installed in this org"),
+      org: { audience: MY },
     };
+    expect(classify(inputFor(w)).diagnosis?.cause).toBe("app_not_installed");
     expect(fixOf(w)).toContain(
       `${MY}/identity/app/AppInstallApprovalPage.apexp?app_id=0CiXX0000000001&app_org_id=00DXX0000000001`,
     );
-    expect(fixOf({ ...w, org: { appOrgId: null } })).toMatch(/app_id=0CiXX0000000001,/);
-    const noApp = fixOf({ ...w, org: { appId: null } });
-    expect(noApp).not.toContain("AppInstallApprovalPage");
+    expect(fixOf({ ...w, org: { audience: MY, appOrgId: null } })).toMatch(
+      /app_id=0CiXX0000000001,/,
+    );
+    const noApp = fixOf({ ...w, org: { audience: MY, appId: null } });
+    expect(noApp).toContain(`${MY}/identity/app/AppInstallApprovalPage.apexp?app_id=<0Ci id>`);
+    expect(noApp).not.toContain("app_id=0Ci");
     expect(noApp).toContain(`${MY}/lightning/setup/ConnectedAppsUsage/home`);
   });
 
@@ -159,11 +164,13 @@ describe("certificate warning", () => {
     }
   });
 
-  it("an expired copy is a critical warning worded as expired, and the org stays healthy", () => {
+  it("an expired copy is a warning to rotate, never an outage, and the org stays healthy", () => {
     const { diagnosis, warnings } = healthy(inDays(-3));
     expect(diagnosis).toBeNull();
     expect(warnings[0]?.severity).toBe("critical");
-    expect(warnings[0]?.summary).toMatch(/expired on .*\(3 day\(s\) ago\).*not known/);
+    expect(warnings[0]?.summary).toMatch(
+      /expired on .*\(3 day\(s\) ago\)\. Salesforce does not enforce the expiry .* no outage; rotate/,
+    );
     expect(warnings[0]?.fix.at(-1)).toBe("Re-check: orgwatch check acme-dev");
   });
 

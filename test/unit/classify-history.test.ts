@@ -54,10 +54,36 @@ describe("user hasn't approved this consumer: three causes by history", () => {
     expect(notApproved({}, before)?.cause).toBe("consumer_not_approved");
   });
 
-  it("sandbox username without the sandbox suffix → user_not_found, even after earlier successes", () => {
-    const d = notApproved({ username: "integration@acme.com" }, worked);
+  it("sandbox username without the suffix that never worked → user_not_found with the suffixed name", () => {
+    const d = notApproved({ username: "integration@acme.com" });
     expect(d?.cause).toBe("user_not_found");
     expect(d?.fix.join("\n")).toContain('"integration@acme.com.dev"');
+  });
+
+  it("a username that worked for weeks against the same org id → approval_aged_out, no suffix guessed", () => {
+    const same = { ...worked, lastUsername: "integration@acme.com", lastOrganizationId: "00DA" };
+    const d = notApproved({ username: "integration@acme.com" }, same);
+    expect(d?.cause).toBe("approval_aged_out");
+    expect(`${d?.summary}\n${d?.fix.join("\n")}`).not.toContain("integration@acme.com.dev");
+  });
+
+  it("a username that worked under another org id → user_not_found (the refresh made a new org)", () => {
+    const refreshed = {
+      ...worked,
+      lastUsername: "integration@acme.com.dev",
+      lastOrganizationId: "00DNEW",
+      usernameOrganizationId: "00DOLD",
+    };
+    const d = notApproved({}, refreshed);
+    expect(d?.cause).toBe("user_not_found");
+    expect(d?.summary).toContain("00DOLD");
+    expect(d?.fix.join("\n")).not.toContain("integration@acme.com.dev.dev");
+  });
+
+  it("history of another username does not count as this username working", () => {
+    const other = { ...worked, lastUsername: "someone@acme.com", lastOrganizationId: "00DA" };
+    expect(notApproved({ username: "integration@acme.com" }, other)?.cause).toBe("user_not_found");
+    expect(notApproved({}, other)?.cause).toBe("consumer_not_approved");
   });
 
   it("a suffix of another sandbox is not this sandbox's suffix", () => {

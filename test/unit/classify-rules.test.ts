@@ -43,17 +43,43 @@ const WITNESSES: Record<string, Witness & { cause: CauseId; transient: boolean }
     cause: "network_error",
     transient: false,
   },
+  "transport.proxy": {
+    stage: "token",
+    evidence: {
+      kind: "http",
+      httpStatus: 403,
+      contentType: "text/html",
+      bodyExcerpt: "ERROR: The requested URL could not be retrieved",
+      headers: { server: "squid/5.7", "x-squid-error": "ERR_ACCESS_DENIED 0" },
+    },
+    cause: "network_error",
+    transient: false,
+  },
   "transport.timeout": {
     stage: "limits",
     evidence: { kind: "timeout" },
     cause: "salesforce_unavailable",
     transient: true,
   },
+  "token.app_not_found.generic_host": {
+    stage: "token",
+    evidence: tokenError("app_not_found", "External client app is not installed in this org"),
+    cause: "my_domain_required",
+    transient: false,
+  },
   "token.app_not_found": {
     stage: "token",
     evidence: tokenError("app_not_found", "External client app is not installed in this org"),
+    org: { audience: "https://acme--dev.sandbox.my.salesforce.com" },
     cause: "app_not_installed",
     transient: false,
+  },
+  "token.invalid_app_access.propagating": {
+    stage: "token",
+    evidence: tokenError("invalid_app_access", "user is not admin approved to access this app"),
+    history: { configChangedAt: ago(3 * MINUTE) },
+    cause: "app_propagating",
+    transient: true,
   },
   "token.invalid_app_access": {
     stage: "token",
@@ -138,6 +164,13 @@ const WITNESSES: Record<string, Witness & { cause: CauseId; transient: boolean }
     stage: "token",
     evidence: tokenError("invalid_grant", "Login Rate Exceeded"),
     cause: "login_rate_exceeded",
+    transient: true,
+  },
+  "grant.not_approved.propagating": {
+    stage: "token",
+    evidence: NOT_APPROVED,
+    org: { createdAt: ago(4 * MINUTE) },
+    cause: "app_propagating",
     transient: true,
   },
   "grant.not_approved.refreshed_sandbox": {
@@ -388,13 +421,146 @@ const VARIANTS: Array<[string, Witness, CauseId]> = [
     "auth_header_invalid",
   ],
   [
-    "REST INVALID_JWT_FORMAT + JWT token",
+    "REST INVALID_JWT_FORMAT + JWT token (D.9)",
     {
       stage: "rest",
       evidence: apiError(401, "INVALID_AUTH_HEADER", "INVALID_JWT_FORMAT"),
       tokenFormat: "jwt",
     },
+    "jwt_token_format_unsupported",
+  ],
+  [
+    "identity INVALID_JWT_FORMAT + JWT token (D.9)",
+    {
+      stage: "identity",
+      evidence: apiError(401, "INVALID_AUTH_HEADER", "INVALID_JWT_FORMAT"),
+      tokenFormat: "jwt",
+    },
+    "jwt_token_format_unsupported",
+  ],
+  [
+    "INVALID_HEADER_TYPE + JWT token is still the header",
+    {
+      stage: "bulk",
+      evidence: apiError(401, "INVALID_AUTH_HEADER", "INVALID_HEADER_TYPE"),
+      tokenFormat: "jwt",
+    },
     "auth_header_invalid",
+  ],
+  [
+    "REST API_CURRENTLY_DISABLED (D.3)",
+    {
+      stage: "rest",
+      evidence: apiError(403, "API_CURRENTLY_DISABLED", "API is disabled for this User"),
+    },
+    "api_disabled",
+  ],
+  [
+    "SOAP fault API_CURRENTLY_DISABLED (D.3)",
+    {
+      stage: "metadata",
+      evidence: apiError(
+        500,
+        "API_CURRENTLY_DISABLED",
+        "API_CURRENTLY_DISABLED: API is disabled for this User",
+      ),
+    },
+    "api_disabled",
+  ],
+  [
+    "a SOAP fault no rule names is not an outage (D.3)",
+    {
+      stage: "metadata",
+      evidence: apiError(500, "INVALID_OPERATION", "INVALID_OPERATION: no such operation"),
+    },
+    "unknown",
+  ],
+  [
+    "SOAP fault SERVER_UNAVAILABLE is an outage",
+    { stage: "metadata", evidence: apiError(500, "SERVER_UNAVAILABLE", "Server too busy") },
+    "salesforce_unavailable",
+  ],
+  [
+    "REST 503 SERVER_UNAVAILABLE (D.6)",
+    { stage: "rest", evidence: apiError(503, "SERVER_UNAVAILABLE", "Server too busy") },
+    "salesforce_unavailable",
+  ],
+  [
+    "CDN 503 page (D.6)",
+    {
+      stage: "token",
+      evidence: {
+        kind: "http",
+        httpStatus: 503,
+        contentType: "text/html",
+        bodyExcerpt: "This error originated from Salesforce CDN partner",
+        headers: { server: "AkamaiNetStorage" },
+      },
+    },
+    "salesforce_unavailable",
+  ],
+  [
+    "proxy 407 at an API stage (D.6)",
+    {
+      stage: "limits",
+      evidence: {
+        kind: "http",
+        httpStatus: 407,
+        contentType: "text/html",
+        bodyExcerpt: "Cache Access Denied",
+        headers: { server: "squid" },
+      },
+    },
+    "network_error",
+  ],
+  [
+    "an HTML 403 that Salesforce sent is not a proxy",
+    {
+      stage: "rest",
+      evidence: {
+        kind: "http",
+        httpStatus: 403,
+        contentType: "text/html",
+        bodyExcerpt: "Forbidden",
+        headers: { server: "sfdcedge", "x-sfdc-request-id": "abc123" },
+      },
+    },
+    "unknown",
+  ],
+  [
+    "login rate as JWT clients see it (D.10)",
+    { stage: "token", evidence: tokenError("invalid_grant", "login rate exceeded") },
+    "login_rate_exceeded",
+  ],
+  [
+    "SOAP UNSUPPORTED_API_VERSION (D.11)",
+    {
+      stage: "metadata",
+      evidence: apiError(500, "UNSUPPORTED_API_VERSION", "UNSUPPORTED_API_VERSION"),
+    },
+    "api_version_unsupported",
+  ],
+  [
+    "Bulk InvalidVersion (D.11)",
+    { stage: "bulk", evidence: apiError(400, "InvalidVersion", "Invalid version") },
+    "api_version_unsupported",
+  ],
+  [
+    "OAUTH_APP_BLOCKED through a generic host is still the install",
+    { stage: "token", evidence: tokenError("OAUTH_APP_BLOCKED", "this app is blocked by admin") },
+    "app_not_installed",
+  ],
+  [
+    "app_not_found through login.salesforce.com as host with My Domain aud",
+    {
+      stage: "token",
+      evidence: tokenError("app_not_found", "External client app is not installed in this org"),
+      org: {
+        loginUrl: "https://login.salesforce.com",
+        audience: "https://acme--dev.sandbox.my.salesforce.com",
+      },
+    },
+    "my_domain_required",
   ],
   [
     "INSUFFICIENT_ACCESS_OR_READONLY",

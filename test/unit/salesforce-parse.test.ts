@@ -140,3 +140,43 @@ describe("API error bodies", () => {
     );
   });
 });
+
+describe("headers kept as evidence (errors.md D.6, D.11)", () => {
+  it("keeps who answered and a deprecation warning; never cookies or auth headers", () => {
+    const ev = restErrorEvidence(
+      res(403, "<html><title>Access Denied</title></html>", {
+        "content-type": "text/html",
+        server: "squid/5.7",
+        "x-squid-error": "ERR_ACCESS_DENIED 0",
+        "set-cookie": "BrowserId=abc123secret",
+        "proxy-authenticate": 'Basic realm="proxy"',
+        authorization: "Bearer 00Dxx0000001gPL!AR8AQJXg5oj8",
+        warning: '299 - "Deprecated API version"',
+      }),
+    );
+    expect(ev.headers).toEqual({
+      server: "squid/5.7",
+      "x-squid-error": "ERR_ACCESS_DENIED 0",
+      warning: '299 - "Deprecated API version"',
+    });
+    expect(JSON.stringify(ev)).not.toMatch(/BrowserId|AR8AQJ|realm/);
+  });
+
+  it("masks a token that would sit in a kept header", () => {
+    const ev = restErrorEvidence(
+      res(401, "[]", { "www-authenticate": "Token 00Dxx0000001gPL!AR8AQJXg5oj8" }),
+    );
+    expect(ev.headers?.["www-authenticate"]).toBe("Token <session id>");
+  });
+
+  it("reads a Bulk 1.0 XML error", () => {
+    const ev = restErrorEvidence(
+      res(
+        400,
+        "<error><exceptionCode>InvalidVersion</exceptionCode><exceptionMessage>Invalid version</exceptionMessage></error>",
+        { "content-type": "application/xml" },
+      ),
+    );
+    expect(ev).toMatchObject({ errorCode: "InvalidVersion", message: "Invalid version" });
+  });
+});

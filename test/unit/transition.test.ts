@@ -40,7 +40,7 @@ function pass(i: number, cause: CauseId | null, tokenOk = cause === null): Check
 
 function run(
   causes: (CauseId | null)[],
-  thresholds = { failureThreshold: 2, successThreshold: 1 },
+  thresholds = { failureThreshold: 2, successThreshold: 1, username: "u@acme.com" },
 ) {
   let state: OrgState = initialState("acme");
   const events: (HealthEvent | null)[] = [];
@@ -97,7 +97,11 @@ describe("org state machine", () => {
   }
 
   it("success threshold holds recovery back", () => {
-    const r = run(["api_disabled", null, null], { failureThreshold: 1, successThreshold: 2 });
+    const r = run(["api_disabled", null, null], {
+      failureThreshold: 1,
+      successThreshold: 2,
+      username: "u@acme.com",
+    });
     expect(r.states).toEqual(["unhealthy", "unhealthy", "healthy"]);
     expect(r.events.at(-1)).toEqual({
       kind: "resolved",
@@ -136,7 +140,7 @@ describe("org state machine", () => {
   it("a token that works while an API check fails is a token success, not a healthy pass", () => {
     // api_disabled: the token stage passes, REST fails. Before, one lastSuccessAt served both
     // meanings and the "last passed every check" metric stayed fresh for a broken org.
-    const t = { failureThreshold: 1, successThreshold: 1 };
+    const t = { failureThreshold: 1, successThreshold: 1, username: "u@acme.com" };
     const healthy = applyPass(initialState("acme"), pass(0, null), t, "h1").next;
     const apiDown = pass(1, "api_disabled", true);
     const after = applyPass(healthy, apiDown, t, "h1").next;
@@ -148,16 +152,33 @@ describe("org state machine", () => {
     const first = applyPass(
       initialState("acme"),
       pass(0, null),
-      { failureThreshold: 1, successThreshold: 1 },
+      { failureThreshold: 1, successThreshold: 1, username: "u@acme.com" },
       "h1",
     ).next;
     expect(first.configChangedAt).toBeNull();
     const second = applyPass(
       first,
       pass(1, null),
-      { failureThreshold: 1, successThreshold: 1 },
+      { failureThreshold: 1, successThreshold: 1, username: "u@acme.com" },
       "h2",
     ).next;
     expect(second.configChangedAt).toBe(pass(1, null).startedAt);
+  });
+});
+
+describe("the org id the configured username worked under", () => {
+  it("is kept only from passes where the token belonged to the configured user", () => {
+    const t = { failureThreshold: 1, successThreshold: 1, username: "U@acme.com" };
+    const first = applyPass(initialState("acme"), pass(0, null), t, "h1").next;
+    expect(first.usernameOrganizationId).toBe("00D000000000001AAA");
+    const other = pass(1, null);
+    other.facts = {
+      ...other.facts,
+      username: "someone@else.com",
+      organizationId: "00D000000000002AAA",
+    };
+    const after = applyPass(first, other, t, "h1").next;
+    expect(after.lastOrganizationId).toBe("00D000000000002AAA");
+    expect(after.usernameOrganizationId).toBe("00D000000000001AAA");
   });
 });
