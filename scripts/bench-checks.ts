@@ -47,7 +47,10 @@ export const checksSection = {
       );
       const lookup = pinnedLookup("*.salesforce.com=127.0.0.1");
       const client = new SalesforceClient(createHttpSend(lookup ? { lookup } : {}));
-      const jobs = Array.from({ length: total }, (_, i) => config.orgs[i % config.orgs.length]!);
+      const jobs = Array.from(
+        { length: total },
+        (_, i) => config.orgs[i % config.orgs.length],
+      ).filter((t) => t !== undefined);
       const started = performance.now();
       const results = await mapPool(jobs, 64, (target, i) =>
         checkOrg(

@@ -2,14 +2,9 @@ import { Command, CommanderError } from "commander";
 import { registerCheck } from "./commands/check.js";
 import { configCheck } from "./commands/config-check.js";
 import { registerHistory } from "./commands/history.js";
-import { processIo, type CommandIo } from "./commands/io.js";
+import { processIo, type CommandIo, type CommandResult } from "./commands/io.js";
 import { registerRun } from "./commands/run.js";
 import { registerSimulate } from "./commands/simulate.js";
-
-/** Where a command action leaves its exit code (a promise for long-running commands). */
-export interface CommandResult {
-  code: number | Promise<number>;
-}
 
 /** Builds the `orgwatch` command tree; each action stores its exit code in `result`. */
 export function buildProgram(io: CommandIo, result: CommandResult): Command {

@@ -118,7 +118,7 @@ function networkSummary(c: Ctx): string {
 
 function networkFix(c: Ctx): string[] {
   const code = c.f.evidence.networkCode ?? "";
-  const myDomain = `${c.links.setup("myDomain")}`;
+  const myDomain = c.links.setup("myDomain");
   if (fromProxy(c.f.evidence)) {
     return [
       `Let the monitor's egress reach ${targetHost(c)}: allow *.salesforce.com and *.force.com through the proxy (or its credentials, for HTTP 407), or route the monitor around it; the proxy's own page names the rule that refused it.`,

@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import type { CommandResult } from "../cli.js";
+
 import { loadConfig, type LoadedConfig } from "../config/load.js";
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
@@ -15,7 +15,7 @@ import { SalesforceClient } from "../salesforce/client.js";
 import { openStore, type SqliteHistoryStore } from "../store/index.js";
 import { reportConfig } from "./config-check.js";
 import { humanReport, jsonOrg } from "./check-output.js";
-import type { CommandIo } from "./io.js";
+import type { CommandIo, CommandResult } from "./io.js";
 
 /** Options of `orgwatch check`. */
 export interface CheckOptions {

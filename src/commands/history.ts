@@ -1,11 +1,11 @@
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import type { Command } from "commander";
-import type { CommandResult } from "../cli.js";
+
 import { loadConfig } from "../config/load.js";
 import { OrgwatchError } from "../platform/errors.js";
 import { openStore, type StoredCheck } from "../store/index.js";
-import type { CommandIo } from "./io.js";
+import type { CommandIo, CommandResult } from "./io.js";
 
 /** Options of `orgwatch history`. */
 export interface HistoryOptions {

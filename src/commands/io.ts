@@ -1,3 +1,8 @@
+/** Where a command action leaves its exit code (a promise for long-running commands). */
+export interface CommandResult {
+  code: number | Promise<number>;
+}
+
 /** Where a command writes; tests pass their own buffers. */
 export interface CommandIo {
   stdout: (text: string) => void;

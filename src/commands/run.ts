@@ -3,7 +3,7 @@ import type { Command } from "commander";
 import type { Registry } from "prom-client";
 import { runCheckOrgJob } from "../../jobs/check-org.job.js";
 import { runMaintainJob } from "../../jobs/maintain.job.js";
-import type { CommandResult } from "../cli.js";
+
 import { loadConfig, summarize, type LoadedConfig } from "../config/load.js";
 import { registerApi, type ApiMonitor } from "../http/api.js";
 import { startHttpServer, type HttpServer } from "../http/server.js";
@@ -26,7 +26,7 @@ import {
 } from "../store/index.js";
 import { clientFromEnv } from "./check.js";
 import { reportConfig } from "./config-check.js";
-import type { CommandIo } from "./io.js";
+import type { CommandIo, CommandResult } from "./io.js";
 
 const SHUTDOWN_GRACE_MS = 10_000;
 const FLEET_JOB = "fleet";

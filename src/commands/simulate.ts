@@ -1,8 +1,8 @@
 import type { Command } from "commander";
-import type { CommandResult } from "../cli.js";
+
 import { OrgwatchError } from "../platform/errors.js";
 import { startSimulator, type Simulator } from "../simulator/index.js";
-import type { CommandIo } from "./io.js";
+import type { CommandIo, CommandResult } from "./io.js";
 
 /** Options of `orgwatch simulate`. */
 export interface SimulateOptions {

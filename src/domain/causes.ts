@@ -35,10 +35,5 @@ export const CAUSE_IDS = [
 /** One root cause of an unhealthy org, as named in the shared reference (errors.md). */
 export type CauseId = (typeof CAUSE_IDS)[number];
 
-/** Whether a string is one of the known cause ids. */
-export function isCauseId(value: string): value is CauseId {
-  return (CAUSE_IDS as readonly string[]).includes(value);
-}
-
 /** How loudly a cause should be treated: page someone, warn, or just note. */
 export type Severity = "critical" | "warning" | "info";

@@ -9,8 +9,3 @@ export type StageId = "local" | CheckId;
 
 /** Every stage in running order. */
 export const STAGE_IDS: readonly StageId[] = ["local", ...CHECK_IDS];
-
-/** Whether a string names a network check. */
-export function isCheckId(value: string): value is CheckId {
-  return (CHECK_IDS as readonly string[]).includes(value);
-}

@@ -1,3 +1,4 @@
+import { systemClock } from "./clock.js";
 import { generateKeyPairSync, randomBytes } from "node:crypto";
 import forge from "node-forge";
 
@@ -22,7 +23,7 @@ export function generateIdentity(
   const cert = forge.pki.createCertificate();
   cert.publicKey = forge.pki.setRsaPublicKey(key.n, key.e);
   cert.serialNumber = `01${randomBytes(8).toString("hex")}`;
-  const notBefore = options.notBefore ?? new Date(Date.now() - 86_400_000);
+  const notBefore = options.notBefore ?? new Date(systemClock.now() - 86_400_000);
   cert.validity.notBefore = notBefore;
   cert.validity.notAfter = options.notAfter ?? new Date(notBefore.getTime() + 365 * 86_400_000);
   const attrs = [{ name: "commonName", value: options.commonName ?? "orgwatch" }];

@@ -20,7 +20,7 @@ export async function signAssertion(
   claims: AssertionClaims,
   key: Secret<KeyObject>,
   nowMs: number,
-): Promise<Secret<string>> {
+): Promise<Secret> {
   const exp = Math.floor(nowMs / 1000) + ASSERTION_LIFETIME_SECONDS;
   const jwt = await new SignJWT({})
     .setProtectedHeader({ alg: "RS256" })

@@ -18,7 +18,7 @@ const GRANT_TYPE = "urn:ietf:params:oauth:grant-type:jwt-bearer";
 
 /** An access token and where to use it. The token never leaves this object unwrapped. */
 export interface Session {
-  accessToken: Secret<string>;
+  accessToken: Secret;
   instanceUrl: string;
   idUrl: string;
   tokenFormat: "opaque" | "jwt";

@@ -80,7 +80,13 @@ export class InProcessScheduler implements Scheduler {
     this.timer = null;
     const pending = [...this.running.values()];
     let finished = 0;
-    const all = Promise.all(pending.map((r) => r.done.then(() => void finished++)));
+    const all = Promise.all(
+      pending.map((r) =>
+        r.done.then(() => {
+          finished += 1;
+        }),
+      ),
+    );
     let graceTimer: NodeJS.Timeout | undefined;
     const grace = new Promise<void>((resolve) => {
       graceTimer = setTimeout(resolve, graceMs);

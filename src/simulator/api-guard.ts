@@ -42,11 +42,6 @@ export function sendRestError(
   return sendRest(reply, status, JSON.stringify([error]));
 }
 
-/** Whether a `vXX.X` segment is a version this org serves. */
-export function versionServed(org: SimOrg, segment: string): boolean {
-  return versionState(org, segment) !== "unknown" && versionState(org, segment) !== "retired";
-}
-
 /**
  * What a `vXX.X` segment is for this org (errors.md D.11): served, served but deprecated (a
  * `Warning` header), retired (below minApiVersion), or unknown (too new, or not a version).

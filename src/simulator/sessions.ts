@@ -93,7 +93,7 @@ export function lookupSession(state: SimState, token: string): SessionLookup {
     !user.frozen &&
     session.epoch === org.sessionEpoch &&
     now - session.lastUsedAt < org.sessionTimeout;
-  if (!alive || user === undefined) return { ok: false, org };
+  if (!alive) return { ok: false, org };
   session.lastUsedAt = now;
   return { ok: true, session, org, user };
 }

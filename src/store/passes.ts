@@ -58,12 +58,12 @@ export class PassWriterSql {
   private readonly insertCheck: Database.Statement<CheckRow>;
   private readonly insertStage: Database.Statement<StageRow>;
   private readonly upsertState: Database.Statement<OrgStateRow>;
-  private readonly openIncident: Database.Statement<unknown[]>;
-  private readonly changeCause: Database.Statement<unknown[]>;
-  private readonly closeIncident: Database.Statement<unknown[]>;
-  private readonly touchIncident: Database.Statement<unknown[]>;
-  private readonly insertCause: Database.Statement<unknown[]>;
-  private readonly insertOutbox: Database.Statement<unknown[]>;
+  private readonly openIncident: Database.Statement;
+  private readonly changeCause: Database.Statement;
+  private readonly closeIncident: Database.Statement;
+  private readonly touchIncident: Database.Statement;
+  private readonly insertCause: Database.Statement;
+  private readonly insertOutbox: Database.Statement;
   readonly commit: (passes: readonly RecordedPass[]) => string[];
   readonly recordResults: (results: readonly CheckResult[]) => number;
 

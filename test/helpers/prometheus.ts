@@ -86,7 +86,10 @@ function configText(options: PrometheusOptions): string {
 
 function stopChild(child: ChildProcess): Promise<void> {
   return new Promise((res) => {
-    if (child.exitCode !== null || child.signalCode !== null) return res();
+    if (child.exitCode !== null || child.signalCode !== null) {
+      res();
+      return;
+    }
     const kill = setTimeout(() => child.kill("SIGKILL"), 5000);
     child.once("exit", () => {
       clearTimeout(kill);

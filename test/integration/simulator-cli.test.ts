@@ -33,7 +33,13 @@ describe("orgwatch simulate", () => {
     const ready = new Promise<void>((resolve) => (listening = resolve));
     const code = runSimulate(
       { config: simfile },
-      { ...io, stdout: (t) => (out.push(t), listening()) },
+      {
+        ...io,
+        stdout: (t) => {
+          out.push(t);
+          listening();
+        },
+      },
       async () => {
         await stopped;
       },
@@ -62,7 +68,10 @@ describe("orgwatch simulate", () => {
     const ready = new Promise<void>((resolve) => (listening = resolve));
     const exit = main(["node", "orgwatch", "simulate", "--config", simfile, "--port", "0"], {
       ...io,
-      stdout: (t) => (out.push(t), listening()),
+      stdout: (t) => {
+        out.push(t);
+        listening();
+      },
     });
     await ready;
     // call only the listener simulate added, not other SIGTERM handlers of this process

@@ -6,8 +6,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startSimulator, type Simulator } from "../../src/simulator/index.js";
 import { simIdentity, simOrg } from "../helpers/sim.js";
 import { tempDir } from "../helpers/tmp.js";
+import type * as SfCoreModule from "@salesforce/core";
+import type * as Dns from "node:dns";
 
-type SfCore = typeof import("@salesforce/core");
+// Type-only: erased at run time, so the package still loads lazily after HOME is set.
+type SfCore = typeof SfCoreModule;
 
 let sim: Simulator;
 let tmp: ReturnType<typeof tempDir>;
@@ -20,7 +23,7 @@ let core: SfCore;
  * listens) so a failing login never reaches the real Salesforce.
  */
 function pinSalesforceDns(): void {
-  const dns = createRequire(import.meta.url)("node:dns") as typeof import("node:dns");
+  const dns = createRequire(import.meta.url)("node:dns") as typeof Dns;
   const original = dns.lookup;
   const pinned = (host: string, options: unknown, callback?: unknown): void => {
     const cb = (typeof options === "function" ? options : callback) as (...args: unknown[]) => void;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { CAUSE_IDS } from "../../src/domain/causes.js";
-import { createRegistry } from "../../src/metrics/index.js";
+import { type createRegistry } from "../../src/metrics/index.js";
 import { INSTANCE, NOW, setup, USERNAME, view } from "../helpers/metrics.js";
 import { fakeResult } from "../helpers/store.js";
 
