@@ -5,23 +5,22 @@ import type { z } from "zod";
 import { OrgwatchError } from "../platform/errors.js";
 import { expandEnv, missingMessage } from "./env.js";
 import { checkCertificate, checkPrivateKey, type KeyStatus } from "./keys.js";
+import { loadAlerting } from "./alerting-load.js";
+import type { AlertingConfig } from "./alerting.js";
 import { formatPath } from "./paths.js";
+import type { ConfigProblem } from "./problems.js";
+
+export type { ConfigProblem } from "./problems.js";
 import { orgSchema, topSchema, type OrgEntry, type TopConfig } from "./schema.js";
 import { deriveAudience, isSandboxHost, myDomainOf, type OrgTarget } from "./target.js";
-
-/** One thing wrong with the config, located by its YAML path. */
-export interface ConfigProblem {
-  path: string;
-  message: string;
-  /** `skipped`: the org entry was dropped; `key`: the org stays, unhealthy as key_invalid; `fatal`: nothing runs. */
-  effect: "fatal" | "skipped" | "key" | "warning";
-}
 
 /** A loaded config: what can run, and every problem found on the way. */
 export interface LoadedConfig {
   file: string;
   dir: string;
-  top: Omit<TopConfig, "orgs">;
+  top: Omit<TopConfig, "orgs" | "notifiers" | "routes" | "silences">;
+  /** Notifiers, routes and silences that validated, and the alerting policy. */
+  alerting: AlertingConfig;
   orgs: OrgTarget[];
   problems: ConfigProblem[];
   /** How many org entries the file had, usable or not. */
@@ -154,21 +153,34 @@ export function loadConfigTree(
   const problems: ConfigProblem[] = [];
   const { value, missing } = expandEnv(raw ?? {}, options.env);
   const badOrgs = new Set<number>();
+  const badEntries = new Set<string>();
   for (const m of missing) {
-    const inOrg = m.path[0] === "orgs" && typeof m.path[1] === "number";
-    if (inOrg) badOrgs.add(m.path[1] as number);
+    const list = m.path[0];
+    const inEntry = typeof m.path[1] === "number" && (list === "orgs" || list === "notifiers");
+    if (inEntry) {
+      if (list === "orgs") badOrgs.add(m.path[1] as number);
+      badEntries.add(`${list}[${String(m.path[1])}]`);
+    }
     problems.push({
       path: formatPath(m.path),
       message: missingMessage(m).split(": ").slice(1).join(": "),
-      effect: inOrg ? "skipped" : "fatal",
+      effect: inEntry ? "skipped" : "fatal",
     });
   }
   const parsed = topSchema.safeParse(value);
   if (!parsed.success) {
     for (const p of issueMessages(parsed.error, [])) problems.push({ ...p, effect: "fatal" });
-    return { file, dir, top: topSchema.parse({}), orgs: [], problems, entries: 0 };
+    const empty = topSchema.parse({});
+    const alerting = { notifiers: [], routes: [], silences: [], policy: empty.alerting };
+    return { file, dir, top: empty, alerting, orgs: [], problems, entries: 0 };
   }
-  const { orgs: rawOrgs, ...top } = parsed.data;
+  const { orgs: rawOrgs, notifiers, routes, silences, ...top } = parsed.data;
+  const alerting = loadAlerting(
+    { notifiers, routes, silences },
+    top.alerting,
+    badEntries,
+    problems,
+  );
   const orgs: OrgTarget[] = [];
   const seen = new Map<string, number>();
   rawOrgs.forEach((rawOrg, index) => {
@@ -209,7 +221,7 @@ export function loadConfigTree(
     seen.set(result.data.id, index);
     orgs.push(resolveOrg(result.data, index, parsed.data, dir, problems));
   });
-  return { file, dir, top, orgs, problems, entries: rawOrgs.length };
+  return { file, dir, top, alerting, orgs, problems, entries: rawOrgs.length };
 }
 
 /** Reads and validates a config file. Throws only when the file itself cannot be read or parsed. */

@@ -1,19 +1,7 @@
 import { z } from "zod";
 import { CHECK_IDS } from "../domain/stages.js";
-import { parseDuration } from "../platform/duration.js";
-
-/** A duration such as `30s`, `5m`, `1h`, turned into milliseconds. */
-export const durationField = z.string().transform((text, ctx) => {
-  const ms = parseDuration(text);
-  if (ms === null || ms <= 0) {
-    ctx.addIssue({
-      code: "custom",
-      message: `${JSON.stringify(text)} is not a duration; write it like 30s, 5m or 1h`,
-    });
-    return z.NEVER;
-  }
-  return ms;
-});
+import { alertingPolicySchema } from "./alerting.js";
+import { durationField } from "./fields.js";
 
 const httpsUrl = z.string().transform((text, ctx) => {
   let url: URL | null;
@@ -158,7 +146,16 @@ export const topSchema = z.strictObject({
     .prefault({ kind: "inprocess" }),
   metrics: z.strictObject({ perOrg: z.boolean().default(true) }).prefault({}),
   defaults: defaultsSchema.prefault({}),
-  notifiers: z.preprocess((v) => v ?? [], z.array(z.unknown())),
+  notifiers: z.preprocess(
+    (v) => v ?? [],
+    z.array(z.unknown(), { error: "must be a list of notifier entries" }),
+  ),
+  routes: z.preprocess((v) => v ?? [], z.array(z.unknown(), { error: "must be a list of routes" })),
+  silences: z.preprocess(
+    (v) => v ?? [],
+    z.array(z.unknown(), { error: "must be a list of silences" }),
+  ),
+  alerting: alertingPolicySchema,
   orgs: z.preprocess(
     (v) => v ?? [],
     z.array(z.unknown(), { error: "must be a list of org entries" }),
