@@ -46,6 +46,9 @@ module.exports = {
     layer("store", ["domain", "platform"]),
     layer("metrics", ["domain"]),
     layer("simulator", ["domain", "platform"]),
+    // Alerting reads config types (notifiers, routes, silences); the wire clients stay in
+    // their notifier file.
+    layer("alerting", ["domain", "platform", "config"]),
     layer("scheduler", ["domain", "platform"]),
     layer("monitor", [
       "domain",
@@ -75,6 +78,8 @@ module.exports = {
     },
     only("better-sqlite3", ["src/store/"]),
     only("prom-client", ["src/metrics/", "src/http/", "src/commands/"]),
+    only("@slack/web-api", ["src/alerting/notifiers/slack.ts"]),
+    only("nodemailer", ["src/alerting/notifiers/email.ts"]),
     only("bullmq", ["src/scheduler/"]),
     only("ioredis", ["src/scheduler/"]),
   ],

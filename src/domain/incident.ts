@@ -1,10 +1,15 @@
-import type { CauseId } from "./causes.js";
+import type { CauseId, Severity } from "./causes.js";
 
 /** One cause an incident had, from when, and the pass that showed it. */
 export interface IncidentCause {
   cause: CauseId;
   at: string;
   checkId: string;
+  /** The diagnosis of that pass: what broke and the exact fix, secret-free by construction. */
+  severity: Severity | null;
+  transient: boolean;
+  summary: string | null;
+  fix: string[];
 }
 
 /**
@@ -37,6 +42,16 @@ export type HealthEvent =
 /** The kinds of health events. */
 export type HealthEventKind = HealthEvent["kind"];
 
+/** A one-off notice, not an incident: a certificate copy nearing expiry, once per threshold. */
+export interface Notice {
+  cause: "certificate_expiring";
+  /** Deterministic, so a notice is written once: `${orgId}:certificate:${notAfter}:${days}`. */
+  eventId: string;
+  /** The threshold crossed, in days before expiry. */
+  days: number;
+  notAfter: string;
+}
+
 /**
  * A committed health event, as those who react to events (alerting) read it: it was written in
  * the same transaction as the pass that caused it, so a crash loses none and replays none.
@@ -47,26 +62,14 @@ export interface OutboxEvent {
   /** Deterministic: `${checkId}:${kind}`. */
   eventId: string;
   orgId: string;
-  incidentId: string;
-  kind: HealthEventKind;
+  /** Null for a notice. */
+  incidentId: string | null;
+  kind: HealthEventKind | "notice";
   cause: CauseId;
   /** The previous cause, for cause_changed. */
   fromCause: CauseId | null;
   at: string;
   checkId: string;
-}
-
-/** What a notifier did about one incident event. */
-export type DeliveryKind = "open" | "update" | "resolve";
-
-/** A delivery attempt record; unique per (incident, notifier, kind). */
-export interface IncidentDelivery {
-  incidentId: string;
-  notifier: string;
-  kind: DeliveryKind;
-  deliveredAt: string | null;
-  /** What the notifier returned to refer to the message later (Slack ts, Message-ID). */
-  externalRef: string | null;
-  attempts: number;
-  lastError: string | null;
+  /** For a notice: its threshold and the certificate's expiry. */
+  notice: { days: number; notAfter: string } | null;
 }

@@ -44,3 +44,4 @@ export function createMetrics(options: MetricsOptions): OrgwatchMetrics {
     },
   };
 }
+export { createAlertingMetrics, type AlertingMetrics } from "./alerting.js";

@@ -1,4 +1,4 @@
-import type { HealthEvent } from "../domain/incident.js";
+import type { HealthEvent, Notice } from "../domain/incident.js";
 import { checkIdFor, type CheckJob } from "../domain/job.js";
 import type { CheckResult } from "../domain/result.js";
 import { historyOf, type OrgState } from "../domain/state.js";
@@ -9,6 +9,29 @@ import type { Fleet } from "./fleet.js";
 import { nextCheck } from "./schedule.js";
 import { applyPass } from "./transition.js";
 
+const DAY_MS = 86_400_000;
+
+/**
+ * The certificate notice a pass crosses: the smallest threshold at or above the days left. Its
+ * id names the certificate and the threshold, so each is written once however often it is seen.
+ */
+export function certificateNotices(result: CheckResult, days: readonly number[]): Notice[] {
+  const notAfter = result.facts.certificateNotAfter;
+  if (notAfter === undefined) return [];
+  const left = Math.floor((Date.parse(notAfter) - Date.parse(result.startedAt)) / DAY_MS);
+  const crossed = days.filter((d) => left <= d);
+  if (crossed.length === 0) return [];
+  const threshold = Math.min(...crossed);
+  return [
+    {
+      cause: "certificate_expiring",
+      eventId: `${result.orgId}:certificate:${notAfter}:${String(threshold)}`,
+      days: threshold,
+      notAfter,
+    },
+  ];
+}
+
 /** The coordinator's dependencies. */
 export interface CoordinatorDeps {
   fleet: Fleet;
@@ -18,6 +41,8 @@ export interface CoordinatorDeps {
   passes: Pick<BatchWriter<RecordedPass>, "add">;
   metrics: Pick<OrgwatchMetrics, "recordResult" | "countBudgetSkip">;
   logger: Logger;
+  /** Days before a certificate copy expires at which a notice is written, once each. */
+  certificateDays?: readonly number[];
 }
 
 /** What `admit` decided for a due org. */
@@ -104,7 +129,8 @@ export class Coordinator {
     next.nextCheckAt = new Date(decision.nextAt).toISOString();
     next.backoffLevel = decision.backoffLevel;
     this.deps.fleet.setState(target.id, next);
-    this.deps.passes.add({ result, state: next, event });
+    const notices = certificateNotices(result, this.deps.certificateDays ?? [30, 14, 7, 1]);
+    this.deps.passes.add({ result, state: next, event, notices });
     this.deps.metrics.recordResult(result);
     for (const stage of result.stages) {
       if (stage.skipReason === "api_floor") this.deps.metrics.countBudgetSkip("api_floor");

@@ -1,11 +1,8 @@
 import type Database from "better-sqlite3";
-import type { DeliveryKind, Incident, IncidentDelivery, OutboxEvent } from "../domain/incident.js";
+import type { Incident, OutboxEvent } from "../domain/incident.js";
 import {
-  deliveryOf,
   incidentOf,
   outboxEventOf,
-  toMs,
-  type DeliveryRow,
   type IncidentCauseRow,
   type IncidentRow,
   type OutboxRow,
@@ -74,35 +71,5 @@ export class SqliteIncidentLog implements IncidentLog {
          ON CONFLICT (consumer) DO UPDATE SET seq = MAX(seq, excluded.seq)`,
       )
       .run(consumer, seq);
-  }
-
-  putDelivery(d: IncidentDelivery): void {
-    this.db
-      .prepare(
-        `INSERT INTO incident_deliveries
-           (incident_id, notifier, kind, delivered_at, external_ref, attempts, last_error)
-         VALUES (?, ?, ?, ?, ?, ?, ?)
-         ON CONFLICT (incident_id, notifier, kind) DO UPDATE SET
-           delivered_at = excluded.delivered_at, external_ref = excluded.external_ref,
-           attempts = excluded.attempts, last_error = excluded.last_error`,
-      )
-      .run(
-        d.incidentId,
-        d.notifier,
-        d.kind,
-        toMs(d.deliveredAt),
-        d.externalRef,
-        d.attempts,
-        d.lastError,
-      );
-  }
-
-  getDelivery(incidentId: string, notifier: string, kind: DeliveryKind): IncidentDelivery | null {
-    const row = this.db
-      .prepare<[string, string, string], DeliveryRow>(
-        "SELECT * FROM incident_deliveries WHERE incident_id = ? AND notifier = ? AND kind = ?",
-      )
-      .get(incidentId, notifier, kind);
-    return row ? deliveryOf(row) : null;
   }
 }

@@ -145,6 +145,11 @@ export const MIGRATIONS: readonly Migration[] = [
         at INTEGER NOT NULL,
         cause TEXT NOT NULL,
         check_id TEXT NOT NULL,
+        stage TEXT,
+        severity TEXT,
+        transient INTEGER NOT NULL DEFAULT 0,
+        summary TEXT,
+        fix TEXT,
         PRIMARY KEY (incident_id, check_id)
       ) WITHOUT ROWID;
       INSERT INTO incident_causes (incident_id, at, cause, check_id)
@@ -156,18 +161,65 @@ export const MIGRATIONS: readonly Migration[] = [
         seq INTEGER PRIMARY KEY AUTOINCREMENT,
         event_id TEXT NOT NULL UNIQUE,
         org_id TEXT NOT NULL,
-        incident_id TEXT NOT NULL,
-        kind TEXT NOT NULL CHECK (kind IN ('opened', 'cause_changed', 'resolved')),
+        incident_id TEXT,
+        kind TEXT NOT NULL CHECK (kind IN ('opened', 'cause_changed', 'resolved', 'notice')),
         cause TEXT NOT NULL,
         from_cause TEXT,
         at INTEGER NOT NULL,
-        check_id TEXT NOT NULL
+        check_id TEXT NOT NULL,
+        detail TEXT
       );
       CREATE INDEX outbox_at ON outbox (at);
       CREATE TABLE outbox_cursors (
         consumer TEXT PRIMARY KEY,
         seq INTEGER NOT NULL
       );
+    `,
+  },
+  {
+    version: 4,
+    name: "alert threads, their members and the delivery log",
+    sql: `
+      DROP TABLE incident_deliveries;
+      CREATE TABLE alert_threads (
+        id TEXT PRIMARY KEY,
+        notifier TEXT NOT NULL,
+        kind TEXT NOT NULL CHECK (kind IN ('incident', 'notice')),
+        cause TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        version INTEGER NOT NULL DEFAULT 1,
+        root_ref TEXT,
+        closed_at INTEGER,
+        notice TEXT
+      );
+      CREATE INDEX alert_threads_open ON alert_threads (notifier, cause, created_at)
+        WHERE closed_at IS NULL;
+      CREATE TABLE alert_members (
+        thread_id TEXT NOT NULL REFERENCES alert_threads (id) ON DELETE CASCADE,
+        incident_id TEXT NOT NULL,
+        org_id TEXT NOT NULL,
+        joined_at INTEGER NOT NULL,
+        cause TEXT NOT NULL,
+        resolved_at INTEGER,
+        changed_version INTEGER NOT NULL,
+        PRIMARY KEY (thread_id, incident_id)
+      ) WITHOUT ROWID;
+      CREATE INDEX alert_members_incident ON alert_members (incident_id);
+      CREATE TABLE alert_deliveries (
+        id TEXT PRIMARY KEY,
+        thread_id TEXT NOT NULL REFERENCES alert_threads (id) ON DELETE CASCADE,
+        seq INTEGER NOT NULL,
+        kind TEXT NOT NULL CHECK (kind IN ('open', 'update', 'reminder', 'resolve', 'notice')),
+        version INTEGER NOT NULL,
+        created_at INTEGER NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('pending', 'sending', 'sent', 'failed', 'dropped')),
+        attempts INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at INTEGER NOT NULL,
+        last_error TEXT,
+        sent_at INTEGER,
+        UNIQUE (thread_id, seq)
+      );
+      CREATE INDEX alert_deliveries_due ON alert_deliveries (status, next_attempt_at);
     `,
   },
 ];

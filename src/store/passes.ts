@@ -1,5 +1,5 @@
 import type Database from "better-sqlite3";
-import type { HealthEvent } from "../domain/incident.js";
+import type { HealthEvent, Notice } from "../domain/incident.js";
 import type { CheckResult } from "../domain/result.js";
 import {
   checkRowOf,
@@ -95,12 +95,12 @@ export class PassWriterSql {
       "UPDATE incidents SET last_check_id = ? WHERE id = ? AND closed_at IS NULL",
     );
     this.insertCause = db.prepare(
-      `INSERT OR IGNORE INTO incident_causes (incident_id, at, cause, check_id)
-       VALUES (?, ?, ?, ?)`,
+      `INSERT OR IGNORE INTO incident_causes (incident_id, at, cause, check_id, stage, severity,
+         transient, summary, fix) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     this.insertOutbox = db.prepare(
       `INSERT OR IGNORE INTO outbox (event_id, org_id, incident_id, kind, cause, from_cause, at,
-         check_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+         check_id, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     this.recordResults = db.transaction((results: readonly CheckResult[]) => {
       let added = 0;
@@ -114,6 +114,7 @@ export class PassWriterSql {
         fresh.push(pass.result.checkId);
         this.upsertState.run(orgStateRowOf(pass.state));
         this.writeIncident(pass.result, pass.event, pass.state.incidentId);
+        for (const notice of pass.notices) this.writeNotice(pass.result, notice);
       }
       return fresh;
     });
@@ -138,14 +139,22 @@ export class PassWriterSql {
       if (openIncidentId !== null) this.touchIncident.run(checkId, openIncidentId);
       return;
     }
+    const d = result.diagnosis;
+    const detail = [
+      d?.stage ?? null,
+      d?.severity ?? null,
+      d?.transient ? 1 : 0,
+      d?.summary ?? null,
+      JSON.stringify(d?.fix ?? []),
+    ];
     switch (event.kind) {
       case "opened":
         this.openIncident.run(event.incidentId, result.orgId, event.cause, at, checkId);
-        this.insertCause.run(event.incidentId, at, event.cause, checkId);
+        this.insertCause.run(event.incidentId, at, event.cause, checkId, ...detail);
         break;
       case "cause_changed":
         this.changeCause.run(event.cause, checkId, event.incidentId);
-        this.insertCause.run(event.incidentId, at, event.cause, checkId);
+        this.insertCause.run(event.incidentId, at, event.cause, checkId, ...detail);
         break;
       case "resolved":
         this.closeIncident.run(at, checkId, event.incidentId);
@@ -161,6 +170,21 @@ export class PassWriterSql {
       fromCause,
       at,
       checkId,
+      null,
+    );
+  }
+
+  private writeNotice(result: CheckResult, notice: Notice): void {
+    this.insertOutbox.run(
+      notice.eventId,
+      result.orgId,
+      null,
+      "notice",
+      notice.cause,
+      null,
+      toMs(result.startedAt),
+      result.checkId,
+      JSON.stringify({ days: notice.days, notAfter: notice.notAfter }),
     );
   }
 }

@@ -1,7 +1,7 @@
 import type { CauseId } from "../domain/causes.js";
 import type { CheckResult, StageResult } from "../domain/result.js";
 import type { StageId } from "../domain/stages.js";
-import type { Incident, IncidentCause, IncidentDelivery, OutboxEvent } from "../domain/incident.js";
+import type { Incident, IncidentCause, OutboxEvent } from "../domain/incident.js";
 import type { OrgState } from "../domain/state.js";
 import type { StoredCheck, StoredStage } from "./types.js";
 
@@ -215,6 +215,11 @@ export interface IncidentCauseRow {
   at: number;
   cause: string;
   check_id: string;
+  stage: string | null;
+  severity: string | null;
+  transient: number;
+  summary: string | null;
+  fix: string | null;
 }
 
 /** The incident of a row and its cause rows (oldest first). */
@@ -230,6 +235,10 @@ export function incidentOf(r: IncidentRow, causes: readonly IncidentCauseRow[]):
       cause: c.cause as CauseId,
       at: toIso(c.at) ?? "",
       checkId: c.check_id,
+      severity: c.severity as IncidentCause["severity"],
+      transient: c.transient === 1,
+      summary: c.summary,
+      fix: c.fix === null ? [] : (JSON.parse(c.fix) as string[]),
     })),
   };
 }
@@ -239,12 +248,13 @@ export interface OutboxRow {
   seq: number;
   event_id: string;
   org_id: string;
-  incident_id: string;
+  incident_id: string | null;
   kind: string;
   cause: string;
   from_cause: string | null;
   at: number;
   check_id: string;
+  detail: string | null;
 }
 
 /** The outbox event of a row. */
@@ -259,29 +269,6 @@ export function outboxEventOf(r: OutboxRow): OutboxEvent {
     fromCause: r.from_cause as CauseId | null,
     at: toIso(r.at) ?? "",
     checkId: r.check_id,
-  };
-}
-
-/** An `incident_deliveries` row. */
-export interface DeliveryRow {
-  incident_id: string;
-  notifier: string;
-  kind: string;
-  delivered_at: number | null;
-  external_ref: string | null;
-  attempts: number;
-  last_error: string | null;
-}
-
-/** The delivery of a row. */
-export function deliveryOf(r: DeliveryRow): IncidentDelivery {
-  return {
-    incidentId: r.incident_id,
-    notifier: r.notifier,
-    kind: r.kind as IncidentDelivery["kind"],
-    deliveredAt: toIso(r.delivered_at),
-    externalRef: r.external_ref,
-    attempts: r.attempts,
-    lastError: r.last_error,
+    notice: r.detail === null ? null : (JSON.parse(r.detail) as { days: number; notAfter: string }),
   };
 }

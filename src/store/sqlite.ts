@@ -1,9 +1,10 @@
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import Database from "better-sqlite3";
-import type { DeliveryKind, Incident, IncidentDelivery, OutboxEvent } from "../domain/incident.js";
+import type { Incident, OutboxEvent } from "../domain/incident.js";
 import type { CheckResult } from "../domain/result.js";
 import type { OrgState } from "../domain/state.js";
+import { SqliteAlertLog } from "./alerts.js";
 import { SqliteIncidentLog } from "./incidents.js";
 import { SqliteLoginLedger } from "./ledger.js";
 import { migrate } from "./migrations.js";
@@ -58,8 +59,11 @@ export class SqliteHistoryStore implements HistoryStore {
   private readonly passes: PassWriterSql;
   private readonly incidents: SqliteIncidentLog;
   private readonly ledger: SqliteLoginLedger;
+  /** Alert threads, members and deliveries (the alerting engine's log). */
+  readonly alerts: SqliteAlertLog;
 
   constructor(readonly db: Database.Database) {
+    this.alerts = new SqliteAlertLog(db);
     this.passes = new PassWriterSql(db);
     this.incidents = new SqliteIncidentLog(db);
     this.ledger = new SqliteLoginLedger(db);
@@ -147,14 +151,6 @@ export class SqliteHistoryStore implements HistoryStore {
 
   ackOutbox(consumer: string, seq: number): void {
     this.incidents.ackOutbox(consumer, seq);
-  }
-
-  putDelivery(delivery: IncidentDelivery): void {
-    this.incidents.putDelivery(delivery);
-  }
-
-  getDelivery(incidentId: string, notifier: string, kind: DeliveryKind): IncidentDelivery | null {
-    return this.incidents.getDelivery(incidentId, notifier, kind);
   }
 
   takeLogin(username: string, limit: number, nowMs: number): LoginTake {

@@ -1,11 +1,5 @@
 import type { CauseId } from "../domain/causes.js";
-import type {
-  DeliveryKind,
-  HealthEvent,
-  Incident,
-  IncidentDelivery,
-  OutboxEvent,
-} from "../domain/incident.js";
+import type { HealthEvent, Notice, Incident, OutboxEvent } from "../domain/incident.js";
 import type { CheckResult, StageResult } from "../domain/result.js";
 import type { OrgState } from "../domain/state.js";
 import type { StageId } from "../domain/stages.js";
@@ -73,6 +67,8 @@ export interface RecordedPass {
   result: CheckResult;
   state: OrgState;
   event: HealthEvent | null;
+  /** Notices this pass crossed (certificate thresholds); each is written once. */
+  notices: Notice[];
 }
 
 /**
@@ -117,9 +113,6 @@ export interface IncidentLog {
   outboxCursor(consumer: string): number;
   /** Moves a consumer's cursor forward (never back). */
   ackOutbox(consumer: string, seq: number): void;
-  /** Inserts or replaces the delivery record of (incident, notifier, kind). */
-  putDelivery(delivery: IncidentDelivery): void;
-  getDelivery(incidentId: string, notifier: string, kind: DeliveryKind): IncidentDelivery | null;
 }
 
 /** The answer of a login budget request. */

@@ -1,0 +1,227 @@
+import type { AlertDelivery, AlertMember, AlertThread } from "../domain/alerts.js";
+import { CAUSE_OWNERS, type CauseId, type Severity } from "../domain/causes.js";
+import type { Incident } from "../domain/incident.js";
+import type { AlertLink, AlertMessage, AlertOrg, MessageKind } from "./types.js";
+
+/** What the message builder may look up. */
+export interface MessageContext {
+  incident: (id: string) => Incident | null;
+  org: (id: string) => { name: string } | undefined;
+  flapping: (orgId: string) => boolean;
+}
+
+const LABEL: Record<MessageKind, string> = {
+  open: "DOWN",
+  update: "UPDATE",
+  reminder: "STILL DOWN",
+  resolve: "RESOLVED",
+  notice: "NOTICE",
+};
+
+const URL_RE = /https?:\/\/[^\s)>\]"']+/g;
+
+/** `app_not_installed` → `app not installed`. */
+export function causeWords(cause: CauseId): string {
+  return cause.replaceAll("_", " ");
+}
+
+/** `1 h 12 min`, `3 min`, `2 d 4 h`. */
+export function duration(ms: number): string {
+  const min = Math.max(0, Math.round(ms / 60_000));
+  if (min < 60) return `${String(min)} min`;
+  const h = Math.floor(min / 60);
+  if (h < 48) return `${String(h)} h ${String(min % 60)} min`;
+  return `${String(Math.floor(h / 24))} d ${String(h % 24)} h`;
+}
+
+function hhmm(ms: number): string {
+  return `${new Date(ms).toISOString().slice(11, 16)} UTC`;
+}
+
+/** The Setup pages and other links named in fix steps, each once. */
+export function linksOf(fix: readonly string[]): AlertLink[] {
+  const seen = new Set<string>();
+  const links: AlertLink[] = [];
+  for (const step of fix) {
+    for (const url of step.match(URL_RE) ?? []) {
+      if (seen.has(url)) continue;
+      seen.add(url);
+      const u = new URL(url);
+      const label = u.pathname.split("/").filter(Boolean).slice(-2).join(" / ") || u.host;
+      links.push({ label, url });
+    }
+  }
+  return links;
+}
+
+interface Detail {
+  summary: string;
+  fix: string[];
+  severity: Severity;
+  recheck: string | null;
+}
+
+/** The latest diagnosis of a member's incident (its summary and exact fix). */
+function detailOf(member: AlertMember, ctx: MessageContext): Detail {
+  const incident = ctx.incident(member.incidentId);
+  const last = incident?.causes.at(-1);
+  const fix = last?.fix ?? [];
+  const recheck = fix.find((s) => s.startsWith("Re-check: "))?.slice("Re-check: ".length) ?? null;
+  return {
+    summary: last?.summary ?? causeWords(member.cause),
+    fix: fix.filter((s) => !s.startsWith("Re-check: ")),
+    severity: last?.severity ?? "critical",
+    recheck,
+  };
+}
+
+/** Builds one message of a thread from committed rows. Pure: the same rows give the same text. */
+export function buildMessage(
+  thread: AlertThread,
+  members: readonly AlertMember[],
+  delivery: AlertDelivery,
+  previous: readonly AlertDelivery[],
+  ctx: MessageContext,
+): AlertMessage {
+  if (thread.kind === "notice") return noticeMessage(thread, delivery, ctx);
+  const told = previous.reduce((a, d) => Math.max(a, d.version), 0);
+  const down = members.filter((m) => m.resolvedAt === null);
+  const lead = down[0] ?? members[0];
+  const detail = lead
+    ? detailOf(lead, ctx)
+    : { summary: "", fix: [], severity: "critical" as const, recheck: null };
+  const orgs: AlertOrg[] = members.map((m) => ({
+    id: m.orgId,
+    name: ctx.org(m.orgId)?.name ?? m.orgId,
+    cause: m.resolvedAt === null ? m.cause : null,
+    since: new Date(m.joinedAt).toISOString(),
+    resolvedAt: m.resolvedAt === null ? null : new Date(m.resolvedAt).toISOString(),
+    changed: told > 0 && m.changedVersion > told,
+  }));
+  const resolvedAt =
+    down.length === 0 ? Math.max(...members.map((m) => m.resolvedAt ?? thread.createdAt)) : null;
+  const changes = members
+    .filter((m) => told > 0 && m.changedVersion > told)
+    .map((m) => {
+      const name = ctx.org(m.orgId)?.name ?? m.orgId;
+      if (m.resolvedAt !== null)
+        return `${name} recovered after ${duration(m.resolvedAt - m.joinedAt)}`;
+      if (m.cause !== thread.cause) return `${name} is now ${m.cause}`;
+      return `${name} is down too (since ${hhmm(m.joinedAt)})`;
+    });
+  const who =
+    members.length === 1
+      ? (ctx.org(members[0]?.orgId ?? "")?.name ?? members[0]?.orgId ?? "")
+      : `${String(members.length)} orgs`;
+  const title = `${LABEL[delivery.kind]} ${who}: ${causeWords(thread.cause)}`;
+  const message: AlertMessage = {
+    deliveryId: delivery.id,
+    threadId: thread.id,
+    kind: delivery.kind,
+    state: down.length === 0 ? "resolved" : "firing",
+    severity: detail.severity,
+    cause: thread.cause,
+    owner: CAUSE_OWNERS[thread.cause],
+    title,
+    summary: detail.summary,
+    fix: detail.fix,
+    links: linksOf(detail.fix),
+    orgs,
+    counts: { total: members.length, open: down.length },
+    openedAt: new Date(thread.createdAt).toISOString(),
+    resolvedAt: resolvedAt === null ? null : new Date(resolvedAt).toISOString(),
+    changes,
+    flapping: members.some((m) => ctx.flapping(m.orgId)),
+    text: "",
+    recheck: detail.recheck,
+  };
+  message.text = plainText(message);
+  return message;
+}
+
+function noticeMessage(
+  thread: AlertThread,
+  delivery: AlertDelivery,
+  ctx: MessageContext,
+): AlertMessage {
+  const n = thread.notice ?? {
+    orgId: "",
+    days: 0,
+    notAfter: new Date(thread.createdAt).toISOString(),
+  };
+  const name = ctx.org(n.orgId)?.name ?? n.orgId;
+  const expired = Date.parse(n.notAfter) <= thread.createdAt;
+  const summary = expired
+    ? `${name}: the copy of the app's certificate expired on ${n.notAfter.slice(0, 10)}. Salesforce does not enforce the expiry for the JWT bearer flow, so logins still work; rotate it at your next change window.`
+    : `${name}: the copy of the app's certificate expires on ${n.notAfter.slice(0, 10)} (within ${String(n.days)} days). Salesforce does not enforce the expiry for the JWT bearer flow; rotate it before your own policy requires.`;
+  const fix = [
+    "Generate a new key pair and self-signed certificate (openssl req -x509 -sha256 -nodes -days 365 -newkey rsa:2048 ...).",
+    "Upload the new certificate to the app in Salesforce Setup, then switch the integration and orgwatch (privateKeyFile, certificateFile) to the new key.",
+  ];
+  const message: AlertMessage = {
+    deliveryId: delivery.id,
+    threadId: thread.id,
+    kind: "notice",
+    state: "firing",
+    severity: "warning",
+    cause: thread.cause,
+    owner: CAUSE_OWNERS[thread.cause],
+    title: `NOTICE ${name}: certificate ${expired ? "expired" : `expires in ${String(n.days)} days or less`}`,
+    summary,
+    fix,
+    links: [],
+    orgs: [
+      {
+        id: n.orgId,
+        name,
+        cause: thread.cause,
+        since: new Date(thread.createdAt).toISOString(),
+        resolvedAt: null,
+        changed: false,
+      },
+    ],
+    counts: { total: 1, open: 1 },
+    openedAt: new Date(thread.createdAt).toISOString(),
+    resolvedAt: null,
+    changes: [],
+    flapping: false,
+    text: "",
+    recheck: null,
+  };
+  message.text = plainText(message);
+  return message;
+}
+
+/** The message as plain text: the e-mail body, the webhook's `text`, Slack's fallback. */
+export function plainText(m: AlertMessage): string {
+  const lines = [m.title];
+  const opened = Date.parse(m.openedAt);
+  if (m.kind === "resolve" && m.resolvedAt !== null) {
+    lines.push(
+      `Down from ${hhmm(opened)} to ${hhmm(Date.parse(m.resolvedAt))} (${duration(Date.parse(m.resolvedAt) - opened)}).`,
+    );
+  } else if (m.kind !== "notice") {
+    lines.push(`Since ${hhmm(opened)}. Cause: ${m.cause} (fixed by the ${m.owner}).`);
+  }
+  if (m.flapping) lines.push("Flapping: this org went down and up several times in the last hour.");
+  lines.push("", m.summary);
+  if (m.kind !== "resolve" && m.fix.length > 0) {
+    lines.push("", "Fix:", ...m.fix.map((s, i) => `${String(i + 1)}. ${s}`));
+  }
+  if (m.changes.length > 0)
+    lines.push("", "Since the last message:", ...m.changes.map((c) => `- ${c}`));
+  if (m.orgs.length > 1) {
+    const named = m.orgs
+      .slice(0, 20)
+      .map((o) => `- ${o.name} (${o.id})${o.resolvedAt ? " recovered" : ""}`);
+    const more = m.orgs.length > 20 ? [`- and ${String(m.orgs.length - 20)} more`] : [];
+    lines.push(
+      "",
+      `Orgs (${String(m.counts.open)} of ${String(m.counts.total)} still down):`,
+      ...named,
+      ...more,
+    );
+  }
+  if (m.recheck && m.kind !== "resolve") lines.push("", `Re-check: ${m.recheck}`);
+  return lines.join("\n");
+}

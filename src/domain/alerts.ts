@@ -1,0 +1,89 @@
+import type { CauseId } from "./causes.js";
+
+/** What one message of a thread is. */
+export type DeliveryKind = "open" | "update" | "reminder" | "resolve" | "notice";
+
+/**
+ * An alert thread: what one notifier tells about one incident, or about a cause that hit many
+ * orgs at once (their incidents are its members), or one notice. Times are epoch ms.
+ */
+export interface AlertThread {
+  id: string;
+  notifier: string;
+  kind: "incident" | "notice";
+  cause: CauseId;
+  createdAt: number;
+  /** Grows with every change of its members; a delivery records the version it told. */
+  version: number;
+  /** What the notifier returned for the thread's first message (Slack channel:ts, Message-ID). */
+  rootRef: string | null;
+  closedAt: number | null;
+  /** For a notice thread: the org and what it says. */
+  notice: { orgId: string; days: number; notAfter: string } | null;
+}
+
+/** One incident in a thread. */
+export interface AlertMember {
+  threadId: string;
+  incidentId: string;
+  orgId: string;
+  joinedAt: number;
+  cause: CauseId;
+  resolvedAt: number | null;
+  /** The thread version at this member's last change. */
+  changedVersion: number;
+}
+
+/** Where a delivery stands. `sending` left over after a crash is in doubt. */
+export type DeliveryStatus = "pending" | "sending" | "sent" | "failed" | "dropped";
+
+/** One message to send, written before it is sent and marked after. */
+export interface AlertDelivery {
+  /** `${threadId}#${seq}`: the idempotency key the notifiers pass on. */
+  id: string;
+  threadId: string;
+  seq: number;
+  kind: DeliveryKind;
+  version: number;
+  createdAt: number;
+  status: DeliveryStatus;
+  attempts: number;
+  nextAttemptAt: number;
+  lastError: string | null;
+  sentAt: number | null;
+}
+
+/** A change to threads, computed from committed outbox events. */
+export type AlertOp =
+  | { op: "thread"; thread: AlertThread }
+  | { op: "join"; threadId: string; incidentId: string; orgId: string; cause: CauseId; at: number }
+  | { op: "cause"; threadId: string; incidentId: string; cause: CauseId }
+  | { op: "resolve"; threadId: string; incidentId: string; at: number };
+
+/** The alerting log: threads, members and deliveries, each change in one transaction. */
+export interface AlertLog {
+  /** Threads not yet closed, with their members and deliveries. */
+  openThreads(): { thread: AlertThread; members: AlertMember[]; deliveries: AlertDelivery[] }[];
+  /** Applies thread changes and moves the consumer's outbox cursor to `seq`, atomically. */
+  applyOps(ops: readonly AlertOp[], consumer: string, seq: number): void;
+  /** Writes a decided delivery (before it is sent); closes the thread when `close` is set. */
+  addDelivery(delivery: AlertDelivery, close: boolean): void;
+  /** Closes a thread that never needed a message (opened and resolved unseen). */
+  closeThread(threadId: string, at: number): void;
+  /** Deliveries to send now: pending, or failed and due again; oldest first. */
+  dueDeliveries(nowMs: number, limit: number): AlertDelivery[];
+  /** Deliveries left `sending` by a crash. */
+  inDoubt(): AlertDelivery[];
+  updateDelivery(
+    id: string,
+    patch: Partial<
+      Pick<AlertDelivery, "status" | "attempts" | "nextAttemptAt" | "lastError" | "sentAt">
+    >,
+  ): void;
+  setRootRef(threadId: string, ref: string): void;
+  thread(
+    id: string,
+  ): { thread: AlertThread; members: AlertMember[]; deliveries: AlertDelivery[] } | null;
+  /** Incidents opened for an org since `sinceMs` (flapping). */
+  opensSince(orgId: string, sinceMs: number): number;
+}
