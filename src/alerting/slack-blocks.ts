@@ -23,7 +23,8 @@ export interface SlackRendered {
 
 /**
  * Block Kit limits (slack.md §7) and our own budgets under them. The budgets add up to about
- * 10,000 characters, well under the ≈13,200 at which Slack answers `msg_blocks_too_long`.
+ * 11,000 characters at most, under the ≈13,200 at which Slack answers `msg_blocks_too_long`;
+ * a usual alert is a tenth of that.
  */
 export const SLACK_LIMITS = {
   headerText: 150,
@@ -31,10 +32,11 @@ export const SLACK_LIMITS = {
   blocks: 50,
   fallbackText: 4000,
   namedOrgs: 20,
-  summary: 1500,
-  fix: 2500,
-  links: 1200,
-  changes: 1200,
+  orgSection: 2800,
+  summary: 1000,
+  fix: 1800,
+  links: 800,
+  changes: 800,
 } as const;
 
 function section(text: string): SlackBlock {
@@ -89,7 +91,7 @@ function statusText(msg: AlertMessage): string {
 }
 
 function orgLine(org: AlertOrg, threadCause: AlertMessage["cause"]): string {
-  const name = clipEscaped(org.name, 80);
+  const name = clipEscaped(org.name, 60);
   const label = org.name === org.id ? `*${name}*` : `*${name}* ${code(org.id, 64)}`;
   const cause = org.cause !== null && org.cause !== threadCause ? ` · ${code(org.cause, 64)}` : "";
   const when =
@@ -99,10 +101,17 @@ function orgLine(org: AlertOrg, threadCause: AlertMessage["cause"]): string {
   return `• ${label}${cause} · ${when}${org.changed ? " · _new or changed_" : ""}`;
 }
 
-function orgsText(msg: AlertMessage): string {
+/** The orgs in sections of ten (so twenty names fit whatever their length), `+N more` last. */
+function orgSections(msg: AlertMessage): string[] {
   const named = msg.orgs.slice(0, SLACK_LIMITS.namedOrgs).map((o) => orgLine(o, msg.cause));
   const unnamed = msg.orgs.length - named.length;
-  return fitLines("*Orgs*", named, SLACK_LIMITS.sectionText, (n) => `+${n} more`, unnamed);
+  const chunks = [named.slice(0, 10), named.slice(10)].filter((c, i) => i === 0 || c.length > 0);
+  const more = (n: number): string => `+${n} more`;
+  return chunks.map((lines, i) => {
+    const last = i === chunks.length - 1;
+    const heading = i === 0 ? "*Orgs*" : "*Orgs (continued)*";
+    return fitLines(heading, lines, SLACK_LIMITS.orgSection, more, last ? unnamed : 0);
+  });
 }
 
 function fixText(msg: AlertMessage): string {
@@ -136,7 +145,7 @@ export function renderSlack(msg: AlertMessage): SlackRendered {
     { type: "header", text: { type: "plain_text", text: headerText(msg), emoji: true } },
     section(statusText(msg)),
   ];
-  if (msg.orgs.length > 0) blocks.push(section(orgsText(msg)));
+  if (msg.orgs.length > 0) blocks.push(...orgSections(msg).map(section));
   if (msg.summary.trim() !== "")
     blocks.push(section(clipEscaped(msg.summary, SLACK_LIMITS.summary)));
   if (msg.state === "firing") {
