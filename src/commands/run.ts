@@ -7,7 +7,14 @@ import { runMaintainJob } from "../../jobs/maintain.job.js";
 import { loadConfig, summarize, type LoadedConfig } from "../config/load.js";
 import { registerApi, type ApiMonitor } from "../http/api.js";
 import { startHttpServer, type HttpServer } from "../http/server.js";
-import { createMetrics, createRegistry, type OrgwatchMetrics } from "../metrics/index.js";
+import { AlertEngine } from "../alerting/engine.js";
+import { createNotifier } from "../alerting/notifiers/index.js";
+import {
+  createAlertingMetrics,
+  createMetrics,
+  createRegistry,
+  type OrgwatchMetrics,
+} from "../metrics/index.js";
 import { Coordinator } from "../monitor/coordinator.js";
 import { Fleet } from "../monitor/fleet.js";
 import { checkOrgHandler, type CheckWorker } from "../monitor/run-loop.js";
@@ -43,6 +50,8 @@ export interface Runtime {
   metrics: OrgwatchMetrics;
   registry: Registry;
   scheduler: Scheduler;
+  /** Null when no notifier is configured. */
+  alerting: AlertEngine | null;
   api: ApiMonitor;
   listen: string;
   ready: boolean;
@@ -118,6 +127,7 @@ export function buildRuntime(
       logger.error({ err, job: job.name, id: job.id }, "a scheduled run failed");
     },
   });
+  const alerting = buildAlerting(config, { store, fleet, clock, logger, registry });
   fleet.onRemove((id) => {
     scheduler.unschedule({ name: "check-org", id });
     metrics.forgetOrg(id);
@@ -157,11 +167,44 @@ export function buildRuntime(
     metrics,
     registry,
     scheduler,
+    alerting,
     api,
     listen: config.top.server.listen,
     ready: false,
     http: null,
   };
+}
+
+/** The alerting engine over the store's outbox, or null when no notifier is configured. */
+function buildAlerting(
+  config: LoadedConfig,
+  deps: {
+    store: SqliteHistoryStore;
+    fleet: Fleet;
+    clock: Clock;
+    logger: Logger;
+    registry: Registry;
+  },
+): AlertEngine | null {
+  const entries = config.alerting.notifiers;
+  if (entries.length === 0) return null;
+  const { store, fleet, clock, logger, registry } = deps;
+  return new AlertEngine({
+    config: config.alerting,
+    notifiers: entries.map((n) => createNotifier(n, { logger, clock })),
+    log: store.alerts,
+    sources: store,
+    org: (id) => {
+      const target = fleet.get(id)?.target;
+      return target ? { id, name: target.name, tags: target.tags } : undefined;
+    },
+    clock,
+    logger,
+    metrics: createAlertingMetrics(
+      registry,
+      entries.map((n) => n.name),
+    ),
+  });
 }
 
 /** Starts serving and checking: each org resumes its stored slot, or a spread one. */
@@ -185,6 +228,10 @@ export async function startRuntime(rt: Runtime): Promise<void> {
   }
   rt.scheduler.schedule({ name: "maintain", id: FLEET_JOB }, now + 60_000);
   rt.scheduler.start();
+  if (rt.alerting) {
+    await rt.alerting.recover();
+    rt.alerting.start();
+  }
   rt.ready = true;
 }
 
@@ -201,6 +248,7 @@ export async function stopRuntime(
   const stopped = await rt.scheduler.stop(graceMs);
   rt.coordinator.close();
   rt.passes.close();
+  await rt.alerting?.stop();
   rt.store.close();
   await rt.http?.close();
   return stopped;
