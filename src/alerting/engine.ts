@@ -40,12 +40,17 @@ export interface AlertEngineDeps {
   metrics?: AlertMetrics;
 }
 
-const MAX_BACKOFF_MS = 10 * 60_000;
-const FIRST_BACKOFF_MS = 5_000;
-
-/** The wait before attempt n+1: doubling from 5 s to 10 min, with jitter, at least Retry-After. */
-export function backoffMs(attempts: number, retryAfterMs = 0, random = Math.random): number {
-  const base = Math.min(FIRST_BACKOFF_MS * 2 ** Math.max(0, attempts - 1), MAX_BACKOFF_MS);
+/**
+ * The wait before attempt n+1: doubling from `initial` up to `max`, with jitter (half to all of
+ * it), and never shorter than the peer's Retry-After.
+ */
+export function backoffMs(
+  attempts: number,
+  policy: { initial: number; max: number },
+  retryAfterMs = 0,
+  random = Math.random,
+): number {
+  const base = Math.min(policy.initial * 2 ** Math.max(0, attempts - 1), policy.max);
   return Math.max(retryAfterMs, Math.round(base * (0.5 + random() / 2)));
 }
 
@@ -268,7 +273,7 @@ export class AlertEngine {
       log.updateDelivery(d.id, {
         status: "failed",
         lastError: result.detail,
-        nextAttemptAt: at + MAX_BACKOFF_MS,
+        nextAttemptAt: at + config.policy.retryMax,
       });
       this.deps.logger.error(
         fields,
@@ -285,7 +290,11 @@ export class AlertEngine {
       );
       return;
     }
-    const wait = backoffMs(d.attempts + 1, result.retryAfterMs);
+    const wait = backoffMs(
+      d.attempts + 1,
+      { initial: config.policy.retryInitial, max: config.policy.retryMax },
+      result.retryAfterMs,
+    );
     log.updateDelivery(d.id, {
       status: "failed",
       lastError: result.detail,

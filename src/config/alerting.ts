@@ -122,6 +122,9 @@ export const alertingPolicySchema = z
     /** Orgs hit by the same cause join an open thread this young (else a new one starts). */
     groupMaxAge: durationField.prefault("1h"),
     reminderEvery: durationField.prefault("4h"),
+    /** The first wait after a failed delivery; it doubles (with jitter) up to retryMax. */
+    retryInitial: durationField.prefault("5s"),
+    retryMax: durationField.prefault("10m"),
     /** A message not delivered by then is dropped (counted), except a resolve. */
     maxAge: durationField.prefault("1h"),
     /** Transient causes (app_propagating, salesforce_unavailable...) page only after this. */
