@@ -1,7 +1,9 @@
 /**
  * `npm run demo`: starts the bundled Salesforce simulator with a handful of orgs in typical broken
  * states, runs one real `orgwatch check` pass against them (classified table and fix steps), then
- * runs the monitor (`orgwatch run`) until Ctrl-C. `--once` stops after the check pass.
+ * runs the monitor (`orgwatch run`) until Ctrl-C, with alerting to a local Slack-compatible server
+ * and a local SMTP server, and prints every message that arrives there. `--once` stops after the
+ * check pass.
  * Keys are generated for this run into a temporary folder; nothing secret is committed.
  */
 import { generateKeyPairSync } from "node:crypto";
@@ -13,6 +15,8 @@ import { main } from "../src/cli.js";
 import { processIo } from "../src/commands/io.js";
 import { generateIdentity } from "../src/platform/keygen.js";
 import { startSimulator } from "../src/simulator/index.js";
+import { startSlackServer, type SlackServer } from "./sinks/slack-server.js";
+import { startSmtpSink, type SmtpSink } from "./sinks/smtp-sink.js";
 
 interface DemoOrg {
   id: string;
@@ -101,6 +105,34 @@ function loginUrl(org: DemoOrg, port: number): string {
   return `http://${host}:${port}`;
 }
 
+const DEMO_TOKEN = "xoxb-orgwatch-demo-token";
+const CHANNEL = "C0ONCALL";
+
+/** Prints every message that reaches the local Slack and SMTP servers, as the reader would see it. */
+function watchSinks(slack: SlackServer, smtp: SmtpSink): () => void {
+  let slackSeen = 0;
+  let mailSeen = 0;
+  const timer = setInterval(() => {
+    const messages = slack.all();
+    for (const m of messages.slice(slackSeen)) {
+      const where = m.thread_ts === undefined ? "new thread" : `reply in thread ${m.thread_ts}`;
+      // Slack's text is mrkdwn, where <, > and & arrive escaped; show it as Slack would.
+      const text = m.text.replaceAll("&lt;", "<").replaceAll("&gt;", ">").replaceAll("&amp;", "&");
+      process.stdout.write(`\n--- Slack #oncall (${where}) ---\n${text}\n`);
+    }
+    slackSeen = messages.length;
+    for (const mail of smtp.mails.slice(mailSeen)) {
+      process.stdout.write(
+        `\n--- E-mail to ${mail.to.join(", ")}: ${mail.subject} ---\n${mail.text ?? ""}\n`,
+      );
+    }
+    mailSeen = smtp.mails.length;
+  }, 500);
+  return () => {
+    clearInterval(timer);
+  };
+}
+
 async function demo(): Promise<number> {
   const once = process.argv.includes("--once");
   const dir = mkdtempSync(join(tmpdir(), "orgwatch-demo-"));
@@ -133,13 +165,41 @@ async function demo(): Promise<number> {
       })),
     },
   });
+  const slack = await startSlackServer({
+    tokens: { [DEMO_TOKEN]: { scopes: ["chat:write", "channels:history"] } },
+    channels: [{ id: CHANNEL }],
+  });
+  const smtp = await startSmtpSink();
   const configFile = join(dir, "orgwatch.yaml");
   writeFileSync(
     configFile,
     stringify({
       server: { listen: "127.0.0.1:0" },
       storage: { sqlite: "./orgwatch.db" },
-      defaults: { interval: "30s", timeout: "5s" },
+      // One failing pass opens an incident here (the default is 2), so alerts show within a minute.
+      defaults: { interval: "30s", timeout: "5s", failureThreshold: 1 },
+      alerting: { groupWait: "5s" },
+      notifiers: [
+        {
+          name: "oncall",
+          kind: "slack",
+          token: DEMO_TOKEN,
+          channel: CHANNEL,
+          apiUrl: slack.apiUrl,
+        },
+        {
+          name: "admins",
+          kind: "email",
+          smtp: { host: smtp.host, port: smtp.port },
+          from: "orgwatch@example.com",
+          to: ["salesforce-admins@example.com"],
+        },
+      ],
+      // Causes the customer's admin fixes go to the admins by mail too; everything to on-call.
+      routes: [
+        { match: { owners: ["customer"] }, notify: ["admins"], continue: true },
+        { match: {}, notify: ["oncall"] },
+      ],
       orgs: ORGS.map((o) => ({
         id: o.id,
         name: o.name,
@@ -162,16 +222,28 @@ async function demo(): Promise<number> {
   say(`Config: ${configFile}\n`);
   say("One check pass (`orgwatch check`):\n");
   await main(["node", "orgwatch", "check", "--config", configFile], io);
+  const closeAll = async (): Promise<void> => {
+    await Promise.all([sim.close(), slack.close(), smtp.close()]);
+  };
   if (once) {
-    await sim.close();
+    await closeAll();
     return 0;
   }
   say("\nNow the monitor (`orgwatch run`), checking every 30 s. Look at:");
   say(`  history:  npx orgwatch history --config ${configFile} --org globex-prod`);
   say("  metrics:  the /metrics URL printed below");
+  say("  alerts:   printed below as they reach the local Slack and SMTP servers (about 5 s after");
+  say("            the first failing checks: the group wait that lets one message list many orgs)");
   say("Stop with Ctrl-C.\n");
-  const code = await main(["node", "orgwatch", "run", "--config", configFile], io);
-  await sim.close();
+  const stopWatching = watchSinks(slack, smtp);
+  // The monitor's own log is JSON for machines; at warn it stays out of the way of the alerts.
+  const runIo = {
+    ...io,
+    env: { ...io.env, ORGWATCH_LOG_LEVEL: base.env.ORGWATCH_LOG_LEVEL ?? "warn" },
+  };
+  const code = await main(["node", "orgwatch", "run", "--config", configFile], runIo);
+  stopWatching();
+  await closeAll();
   return code;
 }
 

@@ -222,7 +222,19 @@ export class AlertEngine {
     // One message at a time per thread, in order: a reply never overtakes its root.
     const first = new Map<string, AlertDelivery>();
     for (const d of due) if (!first.has(d.threadId)) first.set(d.threadId, d);
-    await Promise.all([...first.values()].map((d) => this.deliver(d, now)));
+    await Promise.all(
+      [...first.values()].map((d) =>
+        this.deliver(d, now).catch((err: unknown) => {
+          // A bug building one message must not stop the others; it is retried like a failure.
+          this.deps.log.updateDelivery(d.id, {
+            status: "failed",
+            lastError: "internal error",
+            nextAttemptAt: now + this.deps.config.policy.retryMax,
+          });
+          this.deps.logger.error({ err, delivery: d.id }, "could not deliver an alert");
+        }),
+      ),
+    );
   }
 
   private async deliver(d: AlertDelivery, now: number): Promise<void> {
@@ -270,6 +282,7 @@ export class AlertEngine {
     if (result.disable === true) {
       this.disabled.set(notifier.name, result.detail);
       this.deps.metrics?.disabled(notifier.name, true);
+      this.tellOthers(notifier.name, result.detail, at);
       log.updateDelivery(d.id, {
         status: "failed",
         lastError: result.detail,
@@ -304,6 +317,24 @@ export class AlertEngine {
       fields,
       `notifier ${notifier.name} failed (${result.reason}); retrying in ${String(Math.round(wait / 1000))} s`,
     );
+  }
+
+  /** A monitor-health notice on every other working notifier: one channel is broken. */
+  private tellOthers(broken: string, detail: string, at: number): void {
+    for (const other of this.byName.keys()) {
+      if (other === broken || this.disabled.has(other)) continue;
+      this.deps.log.addThread({
+        id: `${other}:notifier-disabled:${broken}:${String(at)}`,
+        notifier: other,
+        kind: "notice",
+        cause: "unknown",
+        createdAt: at,
+        version: 1,
+        rootRef: null,
+        closedAt: null,
+        notice: { type: "notifier", notifier: broken, detail },
+      });
+    }
   }
 
   /** Notifiers disabled by a permanent error, with the reason (secret-free). */

@@ -54,7 +54,7 @@ export function ingest(input: IngestInput): AlertOp[] {
           version: 1,
           rootRef: null,
           closedAt: null,
-          notice: { orgId: e.orgId, ...e.notice },
+          notice: { type: "certificate", orgId: e.orgId, ...e.notice },
         };
         ops.push({ op: "thread", thread });
         continue;

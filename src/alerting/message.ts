@@ -18,7 +18,7 @@ const LABEL: Record<MessageKind, string> = {
   notice: "NOTICE",
 };
 
-const URL_RE = /https?:\/\/[^\s)>\]"']+/g;
+const URL_RE = /https?:\/\/[^\s)<>\]"'`]+/g;
 
 /** `app_not_installed` → `app not installed`. */
 export function causeWords(cause: CauseId): string {
@@ -43,8 +43,9 @@ export function linksOf(fix: readonly string[]): AlertLink[] {
   const seen = new Set<string>();
   const links: AlertLink[] = [];
   for (const step of fix) {
-    for (const url of step.match(URL_RE) ?? []) {
-      if (seen.has(url)) continue;
+    for (const found of step.match(URL_RE) ?? []) {
+      const url = found.replace(/[.,;:]+$/, "");
+      if (seen.has(url) || !URL.canParse(url)) continue;
       seen.add(url);
       const u = new URL(url);
       const label = u.pathname.split("/").filter(Boolean).slice(-2).join(" / ") || u.host;
@@ -113,7 +114,7 @@ export function buildMessage(
     members.length === 1
       ? (ctx.org(members[0]?.orgId ?? "")?.name ?? members[0]?.orgId ?? "")
       : `${String(members.length)} orgs`;
-  const title = `${LABEL[delivery.kind]} ${who}: ${causeWords(thread.cause)}`;
+  const title = `${who}: ${causeWords(thread.cause)}`;
   const message: AlertMessage = {
     deliveryId: delivery.id,
     threadId: thread.id,
@@ -144,7 +145,10 @@ function noticeMessage(
   delivery: AlertDelivery,
   ctx: MessageContext,
 ): AlertMessage {
-  const n = thread.notice ?? {
+  const notice = thread.notice;
+  if (notice?.type === "notifier") return notifierNotice(thread, delivery, notice);
+  const n = notice ?? {
+    type: "certificate",
     orgId: "",
     days: 0,
     notAfter: new Date(thread.createdAt).toISOString(),
@@ -166,7 +170,7 @@ function noticeMessage(
     severity: "warning",
     cause: thread.cause,
     owner: CAUSE_OWNERS[thread.cause],
-    title: `NOTICE ${name}: certificate ${expired ? "expired" : `expires in ${String(n.days)} days or less`}`,
+    title: `${name}: certificate ${expired ? "expired" : `expires in ${String(n.days)} days or less`}`,
     summary,
     fix,
     links: [],
@@ -192,9 +196,43 @@ function noticeMessage(
   return message;
 }
 
+/** The notice on the other notifiers when one is disabled by a permanent error. */
+function notifierNotice(
+  thread: AlertThread,
+  delivery: AlertDelivery,
+  n: { notifier: string; detail: string },
+): AlertMessage {
+  const message: AlertMessage = {
+    deliveryId: delivery.id,
+    threadId: thread.id,
+    kind: "notice",
+    state: "firing",
+    severity: "critical",
+    cause: thread.cause,
+    owner: "vendor",
+    title: `orgwatch: notifier ${n.notifier} is disabled`,
+    summary: `orgwatch can no longer deliver alerts through ${n.notifier}: ${n.detail}. Its alerts are kept and are sent after the fix, if still fresh (resolves always).`,
+    fix: [
+      `Fix notifier ${n.notifier} in the orgwatch config (token, channel, URL or credentials, as the error says).`,
+      "Restart orgwatch: the notifier is tried again on start.",
+    ],
+    links: [],
+    orgs: [],
+    counts: { total: 0, open: 0 },
+    openedAt: new Date(thread.createdAt).toISOString(),
+    resolvedAt: null,
+    changes: [],
+    flapping: false,
+    text: "",
+    recheck: null,
+  };
+  message.text = plainText(message);
+  return message;
+}
+
 /** The message as plain text: the e-mail body, the webhook's `text`, Slack's fallback. */
 export function plainText(m: AlertMessage): string {
-  const lines = [m.title];
+  const lines = [`${LABEL[m.kind]}: ${m.title}`];
   const opened = Date.parse(m.openedAt);
   if (m.kind === "resolve" && m.resolvedAt !== null) {
     lines.push(

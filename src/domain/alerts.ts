@@ -18,9 +18,17 @@ export interface AlertThread {
   /** What the notifier returned for the thread's first message (Slack channel:ts, Message-ID). */
   rootRef: string | null;
   closedAt: number | null;
-  /** For a notice thread: the org and what it says. */
-  notice: { orgId: string; days: number; notAfter: string } | null;
+  /** For a notice thread: what it says. */
+  notice: AlertNotice | null;
 }
+
+/**
+ * A notice: a certificate copy nearing expiry (once per threshold), or a notifier disabled by a
+ * permanent error (told on the others, so a broken alert channel never goes unnoticed).
+ */
+export type AlertNotice =
+  | { type: "certificate"; orgId: string; days: number; notAfter: string }
+  | { type: "notifier"; notifier: string; detail: string };
 
 /** One incident in a thread. */
 export interface AlertMember {
@@ -68,6 +76,8 @@ export interface AlertLog {
   applyOps(ops: readonly AlertOp[], consumer: string, seq: number): void;
   /** Writes a decided delivery (before it is sent); closes the thread when `close` is set. */
   addDelivery(delivery: AlertDelivery, close: boolean): void;
+  /** Adds a thread outside the outbox (a notifier-disabled notice). */
+  addThread(thread: AlertThread): void;
   /** Closes a thread that never needed a message (opened and resolved unseen). */
   closeThread(threadId: string, at: number): void;
   /** Deliveries to send now: pending, or failed and due again; oldest first. */

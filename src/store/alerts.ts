@@ -3,6 +3,7 @@ import type {
   AlertDelivery,
   AlertLog,
   AlertMember,
+  AlertNotice,
   AlertOp,
   AlertThread,
   DeliveryKind,
@@ -55,8 +56,14 @@ const threadOf = (r: ThreadRow): AlertThread => ({
   version: r.version,
   rootRef: r.root_ref,
   closedAt: r.closed_at,
-  notice: r.notice === null ? null : (JSON.parse(r.notice) as AlertThread["notice"]),
+  notice: r.notice === null ? null : noticeOf(r.notice),
 });
+
+/** A stored notice; rows without a type are certificate notices. */
+function noticeOf(text: string): AlertNotice {
+  const n = JSON.parse(text) as AlertNotice | { orgId: string; days: number; notAfter: string };
+  return "type" in n ? n : { type: "certificate", ...n };
+}
 
 const memberOf = (r: MemberRow): AlertMember => ({
   threadId: r.thread_id,
@@ -209,6 +216,22 @@ export class SqliteAlertLog implements AlertLog {
         );
       if (close) this.closeThread(d.threadId, d.createdAt);
     })();
+  }
+
+  addThread(t: AlertThread): void {
+    this.db
+      .prepare(
+        `INSERT OR IGNORE INTO alert_threads (id, notifier, kind, cause, created_at, version,
+           root_ref, closed_at, notice) VALUES (?, ?, ?, ?, ?, 1, NULL, NULL, ?)`,
+      )
+      .run(
+        t.id,
+        t.notifier,
+        t.kind,
+        t.cause,
+        t.createdAt,
+        t.notice === null ? null : JSON.stringify(t.notice),
+      );
   }
 
   closeThread(threadId: string, at: number): void {

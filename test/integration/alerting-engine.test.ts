@@ -17,7 +17,7 @@ import { generateIdentity, type GeneratedIdentity } from "../../src/platform/key
 import { createLogger } from "../../src/platform/logger.js";
 import { BatchWriter, type RecordedPass, type SqliteHistoryStore } from "../../src/store/index.js";
 import { startHttpSink, type HttpSink } from "../helpers/http-sink.js";
-import { startSmtpSink, type SmtpSink } from "../helpers/smtp-sink.js";
+import { startSmtpSink, type SmtpSink } from "../../scripts/sinks/smtp-sink.js";
 import { fakeResult, tempStore } from "../helpers/store.js";
 
 const T0 = Date.UTC(2026, 10, 9, 9, 0);
@@ -274,11 +274,15 @@ describe("alerting engine", () => {
     pass("ven", T0 + 5 * MIN, null);
     await tick(T0 + 6 * MIN);
     expect(hooks.requests).toHaveLength(1);
-    expect(
-      pager.requests.map(
-        (r) => (JSON.parse(r.raw.toString()) as { event_action: string }).event_action,
-      ),
-    ).toEqual(["trigger", "resolve"]);
+    const events = pager.requests.map(
+      (r) =>
+        JSON.parse(r.raw.toString()) as { event_action: string; payload?: { summary: string } },
+    );
+    expect(events.map((e) => e.event_action).sort()).toEqual(["resolve", "trigger", "trigger"]);
+    // The broken channel is itself told on the others, without its secret URL.
+    const notice = events.find((e) => e.payload?.summary.includes("notifier hooks is disabled"));
+    expect(notice).toBeDefined();
+    expect(JSON.stringify(events)).not.toContain(hooks.url);
     expect(await registry.metrics()).toMatch(/orgwatch_notifier_disabled\{notifier="hooks"\} 1/);
   });
 });

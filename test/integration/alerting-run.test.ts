@@ -11,7 +11,11 @@ import { generateIdentity, type GeneratedIdentity } from "../../src/platform/key
 import { startSimulator, type Simulator } from "../../src/simulator/index.js";
 import { orgwatchYaml, RESOLVE, simSpec, type FleetOrg } from "../helpers/fleet.js";
 import { startOrgwatch, waitUntil, type OrgwatchProcess } from "../helpers/orgwatch-process.js";
-import { startSlackServer, type SlackServer, type StoredMessage } from "../helpers/slack-server.js";
+import {
+  startSlackServer,
+  type SlackServer,
+  type StoredMessage,
+} from "../../scripts/sinks/slack-server.js";
 import { tempDir } from "../helpers/tmp.js";
 
 const TOKEN = "xoxb-orgwatch-test-0123456789";

@@ -3,7 +3,7 @@ import { emailNotifierSchema } from "../../src/config/alerting.js";
 import { createEmailNotifier } from "../../src/alerting/notifiers/email.js";
 import type { SendResult } from "../../src/alerting/types.js";
 import { alertMessage, alertOrg, capturedLogger, NEVER, threadSteps } from "../helpers/alerts.js";
-import { startSmtpSink, type SmtpSink } from "../helpers/smtp-sink.js";
+import { startSmtpSink, type SmtpSink } from "../../scripts/sinks/smtp-sink.js";
 
 const PASSWORD = "smtp-pa55-9c1e7f";
 let sink: SmtpSink;

@@ -5,7 +5,7 @@ import type { Notifier, SendResult } from "../../src/alerting/types.js";
 import { slackNotifierSchema } from "../../src/config/alerting.js";
 import { createLogger } from "../../src/platform/logger.js";
 import { alertMessage, alertOrg } from "../helpers/alert-message.js";
-import { startSlackServer, type SlackServer } from "../helpers/slack-server.js";
+import { startSlackServer, type SlackServer } from "../../scripts/sinks/slack-server.js";
 
 const CHANNEL = "C0ALERTS";
 // Built at run time so no committed file holds anything shaped like a Slack token.

@@ -154,3 +154,17 @@ describe("ingest", () => {
     });
   });
 });
+
+describe("links in fix steps", () => {
+  it("keeps real URLs once and skips what only looks like one", async () => {
+    const { linksOf } = await import("../../src/alerting/message.js");
+    const links = linksOf([
+      "Open Setup (https://acme.my.salesforce.com/lightning/setup/PermSets/home) and https://<this-is-not-a-url>",
+      "Again: https://acme.my.salesforce.com/lightning/setup/PermSets/home.",
+      "Placeholder `https://<your-domain>.my.salesforce.com`",
+    ]);
+    expect(links.map((l) => l.url)).toEqual([
+      "https://acme.my.salesforce.com/lightning/setup/PermSets/home",
+    ]);
+  });
+});
