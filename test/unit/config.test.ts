@@ -344,6 +344,58 @@ describe("orgwatch config check", () => {
     expect(config.orgs.map((o) => o.id)).toEqual(["acme-prod", "acme-dev"]);
   });
 
+  it("accepts the example's notifiers, routes and silences once uncommented", () => {
+    const text = readFileSync("config/orgwatch.example.yaml", "utf8")
+      .replace(/^(notifiers|routes|silences): \[\]$/gm, "$1:")
+      .replace(/^# - /gm, "  - ");
+    const file = join(tmp.dir, "example-alerting.yaml");
+    writeFileSync(file, text);
+    const config = loadConfig(file, {
+      SLACK_BOT_TOKEN: "xoxb-example",
+      SMTP_PASSWORD: "example-password",
+      WEBHOOK_URL: "https://hooks.example.com/orgwatch",
+      WEBHOOK_SECRET: "example-secret",
+      PD_ROUTING_KEY: "example-routing-key",
+    });
+    expect(messages(config)).toEqual([]);
+    expect(config.alerting.notifiers.map((n) => n.kind)).toEqual([
+      "slack",
+      "email",
+      "webhook",
+      "pagerduty",
+    ]);
+    expect(config.alerting.routes).toHaveLength(3);
+    expect(config.alerting.silences).toHaveLength(1);
+    expect(config.alerting.policy.groupWait).toBe(30_000);
+    expect(JSON.stringify(config.alerting)).not.toMatch(
+      /xoxb-example|example-password|example-routing-key/,
+    );
+  });
+
+  it("skips a broken notifier or route with its path and keeps the rest", () => {
+    const config = loadConfigTree(
+      {
+        notifiers: [
+          { name: "oncall", kind: "slack", token: "xoxb-1", channel: "C0123ABC" },
+          { name: "bad", kind: "sms", number: "+1" },
+          { name: "oncall", kind: "webhook", url: "https://x.example/h" },
+        ],
+        routes: [
+          { match: {}, notify: ["oncall", "pager"] },
+          { match: { causes: ["nope"] }, notify: ["oncall"] },
+        ],
+      },
+      { file: join(tmp.dir, "x.yaml"), env: {} },
+    );
+    expect(messages(config)).toEqual([
+      "notifiers[1].kind: kind must be slack, email, webhook or pagerduty",
+      'notifiers[2].name: "oncall" is already used by notifiers[0]; names must be unique',
+      "routes[1].match.causes[0]: is not a cause id (see orgwatch's failure catalogue)",
+      "routes[0].notify: no notifier named pager; known: oncall",
+    ]);
+    expect(config.alerting.notifiers.map((n) => n.name)).toEqual(["oncall"]);
+  });
+
   it("exits 1 with the count of usable orgs when an entry is broken", async () => {
     const file = join(tmp.dir, "mixed.yaml");
     writeFileSync(
