@@ -1,3 +1,4 @@
+import type { DeliveryKind, FailureReason } from "../domain/alerts.js";
 import type { CauseId, CauseOwner, Severity } from "../domain/causes.js";
 
 /** The kinds of notifier. */
@@ -7,7 +8,7 @@ export const NOTIFIER_KINDS = ["slack", "email", "webhook", "pagerduty"] as cons
 export type NotifierKind = (typeof NOTIFIER_KINDS)[number];
 
 /** What a message is, in its thread: the first one, a change, a reminder, the end, or a notice. */
-export type MessageKind = "open" | "update" | "reminder" | "resolve" | "notice";
+export type MessageKind = DeliveryKind;
 
 /** A Setup page or other link shown with the fix steps. */
 export interface AlertLink {
@@ -74,19 +75,7 @@ export interface ThreadRef {
   rootRef: string | null;
 }
 
-/** Why a send failed, from a fixed set (a metric label). */
-export const FAILURE_REASONS = [
-  "rate_limited",
-  "server_error",
-  "timeout",
-  "network",
-  "rejected",
-  "auth",
-  "config",
-] as const;
-
-/** One failure reason. */
-export type FailureReason = (typeof FAILURE_REASONS)[number];
+export type { FailureReason } from "../domain/alerts.js";
 
 /** The answer of one send. */
 export type SendResult =

@@ -1,7 +1,27 @@
 import type { CauseId } from "./causes.js";
 
+/** What one message of a thread can be. */
+export const DELIVERY_KINDS = ["open", "update", "reminder", "resolve", "notice"] as const;
+
 /** What one message of a thread is. */
-export type DeliveryKind = "open" | "update" | "reminder" | "resolve" | "notice";
+export type DeliveryKind = (typeof DELIVERY_KINDS)[number];
+
+/** Why a send failed, from a fixed set (a metric label). */
+export const FAILURE_REASONS = [
+  "rate_limited",
+  "server_error",
+  "timeout",
+  "network",
+  "rejected",
+  "auth",
+  "config",
+] as const;
+
+/** One failure reason. */
+export type FailureReason = (typeof FAILURE_REASONS)[number];
+
+/** Why a message was given up. */
+export const DROP_REASONS = ["too_old", "rejected", "disabled"] as const;
 
 /**
  * An alert thread: what one notifier tells about one incident, or about a cause that hit many

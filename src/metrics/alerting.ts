@@ -1,16 +1,5 @@
 import { Counter, Gauge, Histogram, type Registry } from "prom-client";
-
-const KINDS = ["open", "update", "reminder", "resolve", "notice"] as const;
-const REASONS = [
-  "rate_limited",
-  "server_error",
-  "timeout",
-  "network",
-  "rejected",
-  "auth",
-  "config",
-] as const;
-const DROPS = ["too_old", "rejected", "disabled"] as const;
+import { DELIVERY_KINDS, DROP_REASONS, FAILURE_REASONS } from "../domain/alerts.js";
 
 /** The alerting engine's counters, by notifier name (a bounded label: names come from the config). */
 export interface AlertingMetrics {
@@ -57,9 +46,9 @@ export function createAlertingMetrics(
     registers: [registry],
   });
   for (const notifier of notifiers) {
-    for (const kind of KINDS) sent.inc({ notifier, kind }, 0);
-    for (const reason of REASONS) failed.inc({ notifier, reason }, 0);
-    for (const why of DROPS) dropped.inc({ notifier, why }, 0);
+    for (const kind of DELIVERY_KINDS) sent.inc({ notifier, kind }, 0);
+    for (const reason of FAILURE_REASONS) failed.inc({ notifier, reason }, 0);
+    for (const why of DROP_REASONS) dropped.inc({ notifier, why }, 0);
     disabled.set({ notifier }, 0);
   }
   return {

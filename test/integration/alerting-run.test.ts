@@ -3,20 +3,17 @@
  * @slack/web-api client talks to a local Slack Web API peer, and the test reads what arrived,
  * including across kill -9 at several points of an incident.
  */
-import { writeFileSync } from "node:fs";
-import { join } from "node:path";
-import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { generateIdentity, type GeneratedIdentity } from "../../src/platform/keygen.js";
-import { startSimulator, type Simulator } from "../../src/simulator/index.js";
-import { orgwatchYaml, RESOLVE, simSpec, type FleetOrg } from "../helpers/fleet.js";
+import type { GeneratedIdentity } from "../../src/platform/keygen.js";
+import type { Simulator } from "../../src/simulator/index.js";
+import { RESOLVE, type FleetOrg } from "../helpers/fleet.js";
 import { startOrgwatch, waitUntil, type OrgwatchProcess } from "../helpers/orgwatch-process.js";
 import {
   startSlackServer,
   type SlackServer,
   type StoredMessage,
 } from "../../scripts/sinks/slack-server.js";
-import { tempDir } from "../helpers/tmp.js";
+import { queryDb, runFixture, type RunFixture } from "../helpers/run-fixture.js";
 
 const TOKEN = "xoxb-orgwatch-test-0123456789";
 const CHANNEL = "C0ALERTS";
@@ -32,7 +29,7 @@ const ORGS: FleetOrg[] = [
 let id: GeneratedIdentity;
 let sim: Simulator;
 let slack: SlackServer;
-let tmp: ReturnType<typeof tempDir>;
+let fx: RunFixture;
 let config: string;
 let dbFile: string;
 let orgwatch: OrgwatchProcess | null = null;
@@ -62,12 +59,7 @@ function replies(root: StoredMessage): StoredMessage[] {
 }
 
 function sql<T>(query: string, ...args: unknown[]): T[] {
-  const db = new Database(dbFile, { readonly: true, fileMustExist: true });
-  try {
-    return db.prepare(query).all(...args) as T[];
-  } finally {
-    db.close();
-  }
+  return queryDb<T>(dbFile, query, ...args);
 }
 
 async function start(): Promise<OrgwatchProcess> {
@@ -81,47 +73,37 @@ async function kill(): Promise<void> {
 }
 
 beforeAll(async () => {
-  id = generateIdentity();
-  tmp = tempDir();
-  sim = await startSimulator({ spec: simSpec(id, ORGS) });
   slack = await startSlackServer({
     tokens: { [TOKEN]: { scopes: ["chat:write", "channels:history"] } },
     channels: [{ id: CHANNEL }],
   });
-  dbFile = join(tmp.dir, "orgwatch.db");
-  config = join(tmp.dir, "orgwatch.yaml");
-  writeFileSync(
-    config,
-    orgwatchYaml(ORGS, sim.port, {
-      server: { listen: "127.0.0.1:0" },
-      storage: { sqlite: "./orgwatch.db" },
-      defaults: {
-        interval: "1s",
-        maxBackoff: "1s",
-        timeout: "2s",
-        failureThreshold: 1,
-        loginBudgetPerHour: 3600,
+  fx = await runFixture(ORGS, {
+    defaults: {
+      interval: "1s",
+      maxBackoff: "1s",
+      timeout: "2s",
+      failureThreshold: 1,
+      loginBudgetPerHour: 3600,
+    },
+    alerting: { groupWait: "2s", updateInterval: "1s", retryInitial: "300ms", retryMax: "2s" },
+    notifiers: [
+      {
+        name: "oncall",
+        kind: "slack",
+        token: "${SLACK_TOKEN}",
+        channel: CHANNEL,
+        apiUrl: slack.apiUrl,
       },
-      alerting: { groupWait: "2s", updateInterval: "1s", retryInitial: "300ms", retryMax: "2s" },
-      notifiers: [
-        {
-          name: "oncall",
-          kind: "slack",
-          token: "${SLACK_TOKEN}",
-          channel: CHANNEL,
-          apiUrl: slack.apiUrl,
-        },
-      ],
-    }),
-  );
+    ],
+  });
+  ({ id, sim, config, dbFile } = fx);
   await start();
 }, 60_000);
 
 afterAll(async () => {
   await kill();
   await slack?.close();
-  await sim?.close();
-  tmp?.cleanup();
+  await fx?.close();
 });
 
 describe("alerting through orgwatch run", () => {

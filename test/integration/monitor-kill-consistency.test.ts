@@ -3,15 +3,13 @@
  * after every restart the history, the org state and the outbox must agree with each other,
  * because each pass commits them in one transaction.
  */
-import { writeFileSync } from "node:fs";
-import { join } from "node:path";
 import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { generateIdentity, type GeneratedIdentity } from "../../src/platform/keygen.js";
-import { startSimulator, type Simulator } from "../../src/simulator/index.js";
-import { orgwatchYaml, RESOLVE, simSpec, type FleetOrg } from "../helpers/fleet.js";
+import type { GeneratedIdentity } from "../../src/platform/keygen.js";
+import type { Simulator } from "../../src/simulator/index.js";
+import { RESOLVE, type FleetOrg } from "../helpers/fleet.js";
 import { startOrgwatch, waitUntil } from "../helpers/orgwatch-process.js";
-import { tempDir } from "../helpers/tmp.js";
+import { queryDb, runFixture, type RunFixture } from "../helpers/run-fixture.js";
 
 const FLAPPING = ["x-0", "x-1", "x-2", "x-3", "x-4", "x-5"];
 const ORGS: FleetOrg[] = [
@@ -23,7 +21,7 @@ const KILLS = 5;
 
 let id: GeneratedIdentity;
 let sim: Simulator;
-let tmp: ReturnType<typeof tempDir>;
+let fx: RunFixture;
 let config: string;
 let dbFile: string;
 
@@ -101,39 +99,24 @@ function inconsistencies(): string[] {
 }
 
 function count(sql: string): number {
-  const db = new Database(dbFile, { readonly: true, fileMustExist: true });
-  try {
-    return (db.prepare(sql).get() as { n: number }).n;
-  } finally {
-    db.close();
-  }
+  return queryDb<{ n: number }>(fx.dbFile, sql)[0]?.n ?? 0;
 }
 
 beforeAll(async () => {
-  id = generateIdentity();
-  tmp = tempDir();
-  sim = await startSimulator({ spec: simSpec(id, ORGS) });
-  dbFile = join(tmp.dir, "orgwatch.db");
-  config = join(tmp.dir, "orgwatch.yaml");
-  writeFileSync(
-    config,
-    orgwatchYaml(ORGS, sim.port, {
-      server: { listen: "127.0.0.1:0" },
-      storage: { sqlite: "./orgwatch.db" },
-      defaults: {
-        interval: "1s",
-        maxBackoff: "1s",
-        timeout: "2s",
-        failureThreshold: 1,
-        loginBudgetPerHour: 3600,
-      },
-    }),
-  );
+  fx = await runFixture(ORGS, {
+    defaults: {
+      interval: "1s",
+      maxBackoff: "1s",
+      timeout: "2s",
+      failureThreshold: 1,
+      loginBudgetPerHour: 3600,
+    },
+  });
+  ({ id, sim, config, dbFile } = fx);
 });
 
 afterAll(async () => {
-  await sim?.close();
-  tmp?.cleanup();
+  await fx?.close();
 });
 
 describe("kill -9 at any point", () => {
