@@ -1,4 +1,4 @@
-import { createHash, createPublicKey } from "node:crypto";
+import { createHash, createPublicKey, type KeyObject } from "node:crypto";
 import type { OrgTarget } from "../config/target.js";
 
 /**
@@ -18,12 +18,23 @@ export function connectionHash(target: OrgTarget): string {
 /** Targets are immutable once loaded, so each one's hash is computed once. */
 const hashes = new WeakMap<OrgTarget, string>();
 
+/** Orgs that share a key share its KeyObject (the config loads each key once): export it once. */
+const publicKeys = new WeakMap<object, Buffer>();
+
+function publicDer(key: { reveal(): KeyObject }): Buffer {
+  let der = publicKeys.get(key);
+  if (der === undefined) {
+    der = createPublicKey(key.reveal()).export({ type: "spki", format: "der" });
+    publicKeys.set(key, der);
+  }
+  return der;
+}
+
 function computeHash(target: OrgTarget): string {
   const hash = createHash("sha256");
   hash.update([target.loginUrl, target.audience, target.clientId, target.username].join("\n"));
   if (target.key.ok) {
-    const spki = createPublicKey(target.key.key.reveal()).export({ type: "spki", format: "der" });
-    hash.update(spki);
+    hash.update(publicDer(target.key.key));
   } else {
     hash.update("no-key");
   }

@@ -396,6 +396,26 @@ describe("orgwatch config check", () => {
     expect(config.alerting.notifiers.map((n) => n.name)).toEqual(["oncall"]);
   });
 
+  it("loads a .json config with the same schema, and many orgs sharing one key parse it once", () => {
+    const orgs = Array.from({ length: 500 }, (_, i) => ({
+      id: `j-${String(i)}`,
+      loginUrl: `https://j${String(i)}.my.salesforce.com`,
+      clientId: "3MVG9json",
+      username: `integration@j${String(i)}.example`,
+      privateKeyFile: "./good.key",
+    }));
+    const file = join(tmp.dir, "fleet.json");
+    writeFileSync(file, JSON.stringify({ defaults: { interval: "5m" }, orgs }));
+    const config = loadConfig(file, {});
+    expect(messages(config)).toEqual([]);
+    expect(config.orgs).toHaveLength(500);
+    // One parse for the shared file: every org holds the same key object.
+    const keys = new Set(config.orgs.map((o) => (o.key.ok ? o.key.key : null)));
+    expect(keys.size).toBe(1);
+    writeFileSync(join(tmp.dir, "bad.json"), '{"orgs": [}');
+    expect(() => loadConfig(join(tmp.dir, "bad.json"), {})).toThrow(/bad\.json is not valid JSON/);
+  });
+
   it("exits 1 with the count of usable orgs when an entry is broken", async () => {
     const file = join(tmp.dir, "mixed.yaml");
     writeFileSync(
