@@ -1,4 +1,5 @@
 import { Command, CommanderError } from "commander";
+import { OrgwatchError } from "./platform/errors.js";
 import { registerCheck } from "./commands/check.js";
 import { configCheck } from "./commands/config-check.js";
 import { registerHistory } from "./commands/history.js";
@@ -42,5 +43,14 @@ export async function main(argv: string[], io: CommandIo = processIo()): Promise
     }
     throw err;
   }
-  return await result.code;
+  try {
+    return await result.code;
+  } catch (err) {
+    // Errors orgwatch raises itself carry a one-line message that names the field and the fix.
+    if (err instanceof OrgwatchError) {
+      io.stderr(`${err.message}\n`);
+      return 2;
+    }
+    throw err;
+  }
 }

@@ -71,6 +71,22 @@ function load(file: string, io: CommandIo): LoadedConfig | null {
   }
 }
 
+/** Opens the history, or says in one line which path failed and what to do. */
+function openStoreOrExplain(path: string): SqliteHistoryStore {
+  try {
+    return openStore(path);
+  } catch (err) {
+    if (err instanceof OrgwatchError) throw err;
+    const code = (err as { code?: unknown }).code;
+    const why = typeof code === "string" ? code : err instanceof Error ? err.message : "error";
+    throw new OrgwatchError(
+      "STORAGE_UNUSABLE",
+      `storage.sqlite ${path}: cannot open the history (${why}); make its folder writable for this user, stop the other process holding it, or set storage.sqlite to another path`,
+      { cause: err },
+    );
+  }
+}
+
 /** Builds the runtime: store, fleet (with every stored state, in one query), coordinator, scheduler. */
 export function buildRuntime(
   config: LoadedConfig,
@@ -78,7 +94,7 @@ export function buildRuntime(
 ): Runtime {
   const logger = opts.logger ?? createLogger({ level: opts.env.ORGWATCH_LOG_LEVEL ?? "info" });
   const clock = opts.clock ?? systemClock;
-  const store = openStore(resolve(config.dir, config.top.storage.sqlite));
+  const store = openStoreOrExplain(resolve(config.dir, config.top.storage.sqlite));
   const passes = new BatchWriter<RecordedPass>((batch) => store.commitPasses(batch), {
     onError: (err) => {
       logger.error({ err }, "history write failed; will retry");
@@ -209,15 +225,34 @@ function buildAlerting(
 
 /** Starts serving and checking: each org resumes its stored slot, or a spread one. */
 export async function startRuntime(rt: Runtime): Promise<void> {
-  rt.http = await startHttpServer({
-    listen: rt.listen,
-    registry: rt.registry,
-    ready: () => rt.ready,
-    logger: rt.logger,
-    routes: (app) => {
-      registerApi(app, { monitor: rt.api, apiToken: rt.config.top.server.apiToken ?? null });
-    },
-  });
+  rt.http = await listenOrExplain(rt);
+  await scheduleAll(rt);
+}
+
+async function listenOrExplain(rt: Runtime): Promise<HttpServer> {
+  try {
+    return await startHttpServer({
+      listen: rt.listen,
+      registry: rt.registry,
+      ready: () => rt.ready,
+      logger: rt.logger,
+      routes: (app) => {
+        registerApi(app, { monitor: rt.api, apiToken: rt.config.top.server.apiToken ?? null });
+      },
+    });
+  } catch (err) {
+    const code = (err as { code?: unknown }).code;
+    const why =
+      code === "EADDRINUSE"
+        ? "the address is in use; stop the other process or choose another port"
+        : code === "EACCES"
+          ? "not allowed to listen there; use a port above 1023 or another address"
+          : `cannot listen (${typeof code === "string" ? code : "error"})`;
+    throw new OrgwatchError("LISTEN_FAILED", `server.listen ${rt.listen}: ${why}`, { cause: err });
+  }
+}
+
+async function scheduleAll(rt: Runtime): Promise<void> {
   const now = rt.clock.now();
   for (const { target, state } of rt.fleet.values()) {
     const stored = state.nextCheckAt ? Date.parse(state.nextCheckAt) : null;
@@ -263,7 +298,12 @@ export async function runCommand(opts: { config: string }, io: CommandIo): Promi
     return 2;
   }
   const rt = buildRuntime(config, { configFile: opts.config, env: io.env });
-  await startRuntime(rt);
+  try {
+    await startRuntime(rt);
+  } catch (err) {
+    await stopRuntime(rt, 0);
+    throw err;
+  }
   const url = rt.http?.url ?? "";
   io.stdout(`orgwatch running: ${summarize(config)}; metrics at ${url}/metrics\n`);
   rt.logger.info({ orgs: config.orgs.length, url }, "orgwatch started");

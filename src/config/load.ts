@@ -298,11 +298,19 @@ export function loadConfig(
     return loadConfigTree(tree, { file, env });
   }
   const doc = parseDocument(text, { prettyErrors: true });
-  if (doc.errors.length > 0) {
-    const first = doc.errors[0];
+  const first = doc.errors[0];
+  if (first) {
+    // file:line:column, the reason without yaml's own position suffix, and the line's text.
+    const pos = first.linePos?.[0];
+    const reason = (first.message.split("\n")[0] ?? "parse error").replace(
+      / at line \d+, column \d+:?$/,
+      "",
+    );
+    const where = pos ? `${file}:${String(pos.line)}:${String(pos.col)}` : file;
+    const line = pos ? text.split("\n")[pos.line - 1] : undefined;
     throw new OrgwatchError(
       "CONFIG_INVALID",
-      `${file} is not valid YAML: ${first?.message.split("\n")[0] ?? "parse error"}`,
+      `${where}: not valid YAML: ${reason}${line === undefined ? "" : ` in ${JSON.stringify(line.trim())}`}`,
     );
   }
   return loadConfigTree(doc.toJS(), { file, env });

@@ -6,6 +6,8 @@ export type OrgwatchErrorCode =
   | "USAGE"
   | "SIMFILE_INVALID"
   | "WORKER_UNKNOWN_ORG"
+  | "STORAGE_UNUSABLE"
+  | "LISTEN_FAILED"
   | "INTERNAL";
 
 /** Base error with a stable `code`, so callers switch on codes, never on message text. */

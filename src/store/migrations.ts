@@ -1,4 +1,5 @@
 import type Database from "better-sqlite3";
+import { OrgwatchError } from "../platform/errors.js";
 
 /** One schema step. Never edit a released migration: append a new one. */
 export interface Migration {
@@ -237,6 +238,16 @@ export function migrate(db: Database.Database, migrations = MIGRATIONS): number[
       .all()
       .map((row) => row.version),
   );
+  // A database a newer orgwatch migrated may hold tables and meanings this one does not know:
+  // refuse it rather than write into it.
+  const known = Math.max(0, ...migrations.map((m) => m.version));
+  const newest = Math.max(0, ...done);
+  if (newest > known) {
+    throw new OrgwatchError(
+      "STORAGE_UNUSABLE",
+      `${db.name}: written by a newer orgwatch (schema ${String(newest)}; this one knows up to ${String(known)}); run that version, or point storage.sqlite at another file`,
+    );
+  }
   const record = db.prepare("INSERT INTO schema_migrations (version, name) VALUES (?, ?)");
   const applied: number[] = [];
   for (const step of [...migrations].sort((a, b) => a.version - b.version)) {

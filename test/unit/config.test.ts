@@ -441,9 +441,12 @@ describe("orgwatch config check", () => {
   it("exits 2 on unreadable or malformed files", async () => {
     expect((await run(join(tmp.dir, "missing.yaml"))).code).toBe(2);
     const file = join(tmp.dir, "broken.yaml");
-    writeFileSync(file, "orgs: [\n");
+    writeFileSync(file, "server:\n  listen: 127.0.0.1:9464\norgs:\n  - id: x\n   bad: [\n");
     const r = await run(file);
     expect(r.code).toBe(2);
-    expect(r.err).toContain("is not valid YAML");
+    // The line and column, the reason, and the text of that line, on one line.
+    expect(r.err.trim()).toBe(
+      `${file}:5:1: not valid YAML: Sequence item without - indicator in "bad: ["`,
+    );
   });
 });
