@@ -214,6 +214,17 @@ export function loadConfigTree(
   const parsed = topSchema.safeParse(value);
   if (!parsed.success) {
     for (const p of issueMessages(parsed.error, [])) problems.push({ ...p, effect: "fatal" });
+    // A top-level mistake must not hide the org entries' own: check their shape too.
+    const rawOrgs = (value as { orgs?: unknown }).orgs;
+    if (Array.isArray(rawOrgs)) {
+      rawOrgs.forEach((raw: unknown, index) => {
+        const entry = orgSchema.safeParse(raw);
+        if (entry.success) return;
+        for (const p of issueMessages(entry.error, ["orgs", index])) {
+          problems.push({ ...p, effect: "skipped" });
+        }
+      });
+    }
     const empty = topSchema.parse({});
     const alerting = { notifiers: [], routes: [], silences: [], policy: empty.alerting };
     return { file, dir, top: empty, alerting, orgs: [], problems, entries: 0 };

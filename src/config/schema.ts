@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { CHECK_IDS } from "../domain/stages.js";
 import { alertingPolicySchema } from "./alerting.js";
-import { durationField } from "./fields.js";
+import { durationField, typeHint } from "./fields.js";
 
 const httpsUrl = z.string().transform((text, ctx) => {
   let url: URL | null;
@@ -33,7 +33,13 @@ const overridable = {
   interval: durationField,
   timeout: durationField,
   apiVersion: z
-    .string()
+    .string({
+      error: typeHint((given) =>
+        typeof given === "number"
+          ? `quote it so it stays a string: "${given.toFixed(1)}"`
+          : 'must be a version string like "65.0"',
+      ),
+    })
     .regex(/^\d{2,3}\.0$/, 'must look like "65.0" (quote it in YAML so it stays a string)'),
   checks: checkList,
   loginBudgetPerHour: z
@@ -71,8 +77,22 @@ export const orgSchema = z.strictObject({
   name: z.string().min(1).optional(),
   loginUrl: httpsUrl,
   audience: httpsUrl.optional(),
-  clientId: z.string({ error: "is required: the app's Consumer Key" }).min(1),
-  username: z.string({ error: "is required: the integration user's Salesforce username" }).min(3),
+  clientId: z
+    .string({
+      error: (i) =>
+        i.input === undefined
+          ? "is required: the app's Consumer Key"
+          : "must be text: quote the Consumer Key in YAML",
+    })
+    .min(1),
+  username: z
+    .string({
+      error: (i) =>
+        i.input === undefined
+          ? "is required: the integration user's Salesforce username"
+          : "must be text: the integration user's Salesforce username",
+    })
+    .min(3),
   privateKeyFile: z.string().min(1).optional(),
   privateKey: z.string().min(1).optional(),
   certificateFile: z.string().min(1).optional(),
@@ -105,7 +125,13 @@ export const orgSchema = z.strictObject({
 export type OrgEntry = z.output<typeof orgSchema>;
 
 const listenField = z
-  .string()
+  .string({
+    error: typeHint((given) =>
+      typeof given === "number"
+        ? `must be host:port in quotes, e.g. "0.0.0.0:${String(given)}" or "127.0.0.1:${String(given)}"`
+        : 'must be host:port, e.g. "127.0.0.1:9464"',
+    ),
+  })
   .regex(/^[^\s:]*:\d{1,5}$/, 'must be host:port, e.g. "127.0.0.1:9464"');
 
 export const topSchema = z.strictObject({
@@ -127,23 +153,29 @@ export const topSchema = z.strictObject({
         .prefault({}),
     })
     .prefault({}),
-  scheduler: z
-    .discriminatedUnion(
-      "kind",
-      [
-        z.strictObject({
-          kind: z.literal("inprocess"),
-          concurrency: z.number().int().min(1).max(1024).default(32),
-        }),
-        z.strictObject({
-          kind: z.literal("redis"),
-          concurrency: z.number().int().min(1).max(1024).default(32),
-          redisUrl: z.string().regex(/^rediss?:\/\//, "must be a redis:// or rediss:// URL"),
-        }),
-      ],
-      { error: () => "kind must be inprocess or redis" },
-    )
-    .prefault({ kind: "inprocess" }),
+  // A scheduler block without `kind` is the in-process one, so a typo in another field is
+  // reported against that field, not as a missing kind.
+  scheduler: z.preprocess(
+    (v) =>
+      typeof v === "object" && v !== null && !("kind" in v) ? { kind: "inprocess", ...v } : v,
+    z
+      .discriminatedUnion(
+        "kind",
+        [
+          z.strictObject({
+            kind: z.literal("inprocess"),
+            concurrency: z.number().int().min(1).max(1024).default(32),
+          }),
+          z.strictObject({
+            kind: z.literal("redis"),
+            concurrency: z.number().int().min(1).max(1024).default(32),
+            redisUrl: z.string().regex(/^rediss?:\/\//, "must be a redis:// or rediss:// URL"),
+          }),
+        ],
+        { error: () => "kind must be inprocess or redis" },
+      )
+      .prefault({ kind: "inprocess" }),
+  ),
   metrics: z.strictObject({ perOrg: z.boolean().default(true) }).prefault({}),
   defaults: defaultsSchema.prefault({}),
   notifiers: z.preprocess(

@@ -416,6 +416,49 @@ describe("orgwatch config check", () => {
     expect(() => loadConfig(join(tmp.dir, "bad.json"), {})).toThrow(/bad\.json is not valid JSON/);
   });
 
+  it("a wrong type gets its own path and a hint, and a top-level mistake does not hide the orgs'", () => {
+    const config = loadConfigTree(
+      {
+        server: { listen: 9464 },
+        scheduler: { concurrency: "lots" },
+        defaults: { interval: 10, apiVersion: 65 },
+        orgs: [
+          {
+            id: "acme",
+            loginUrl: "https://acme.my.salesforce.com",
+            clientId: 123,
+            username: "u@x.com",
+            privateKeyFile: "./good.key",
+          },
+          {
+            id: "Bad",
+            loginUrl: "https://b.my.salesforce.com",
+            clientId: "abc",
+            username: "u@x.com",
+            privateKeyFile: "./good.key",
+          },
+        ],
+      },
+      { file: join(tmp.dir, "types.yaml"), env: {} },
+    );
+    expect(messages(config)).toEqual([
+      'server.listen: must be host:port in quotes, e.g. "0.0.0.0:9464" or "127.0.0.1:9464"',
+      'scheduler.concurrency: must be a number, not "lots"',
+      "defaults.interval: 10 has no unit; write it like 10s, 5m or 1h",
+      'defaults.apiVersion: quote it so it stays a string: "65.0"',
+      "orgs[0].clientId: must be text: quote the Consumer Key in YAML",
+      "orgs[1].id: must be 1-64 characters of a-z, 0-9, _ or -",
+    ]);
+  });
+
+  it("scheduler.kind: redis without redisUrl is caught by config check", () => {
+    const config = loadConfigTree(
+      { scheduler: { kind: "redis" } },
+      { file: join(tmp.dir, "redis.yaml"), env: {} },
+    );
+    expect(messages(config)).toEqual(["scheduler.redisUrl: is required"]);
+  });
+
   it("exits 1 with the count of usable orgs when an entry is broken", async () => {
     const file = join(tmp.dir, "mixed.yaml");
     writeFileSync(
