@@ -30,6 +30,13 @@ export function historyCommand(opts: HistoryOptions, io: CommandIo): number {
   try {
     const config = loadConfig(opts.config, io.env);
     dbPath = resolve(config.dir, config.top.storage.sqlite);
+    if (!config.orgs.some((o) => o.id === opts.org)) {
+      const known = config.orgs.map((o) => o.id);
+      io.stderr(
+        `--org ${opts.org}: no such org in ${opts.config}; known: ${known.slice(0, 20).join(", ") || "none"}${known.length > 20 ? ", ..." : ""}\n`,
+      );
+      return 2;
+    }
   } catch (err) {
     if (err instanceof OrgwatchError) {
       io.stderr(`${err.message}\n`);

@@ -195,4 +195,18 @@ describe("orgwatch run against the simulator", () => {
     expect(recent.trim().split("\n")).toHaveLength(6);
     expect(out).not.toContain("BEGIN");
   });
+
+  it("orgwatch history --org with an org not in the config exits 2 like check", async () => {
+    let err = "";
+    const code = await main(
+      ["node", "orgwatch", "history", "--config", configFile, "--org", "nope"],
+      {
+        stdout: () => {},
+        stderr: (t) => (err += t),
+        env: { TEST_KEY: id.privateKeyPem },
+      },
+    );
+    expect(code).toBe(2);
+    expect(err).toMatch(/^--org nope: no such org in .*; known: m-healthy, m-flap/);
+  });
 });
