@@ -1,0 +1,88 @@
+/** Bench section: one /metrics scrape at fleet size, and how long it holds the event loop. */
+import { performance } from "node:perf_hooks";
+import type { CheckResult } from "../src/domain/result.js";
+import { STAGE_IDS } from "../src/domain/stages.js";
+import { createMetrics, createRegistry, type OrgMetricsView } from "../src/metrics/index.js";
+
+const ORGS = Number(process.env["BENCH_ORGS"] ?? 100_000);
+const NOW = Date.parse("2026-03-02T10:00:00.000Z");
+
+function viewOf(i: number): OrgMetricsView {
+  const failing = i % 10 === 0;
+  return {
+    id: `org-${i}`,
+    state: i % 50 === 1 ? "unknown" : failing ? "unhealthy" : "healthy",
+    cause: failing ? "api_disabled" : null,
+    backoffLevel: failing ? 2 : 0,
+    lastCheckAt: NOW - (i % 300) * 1000,
+    lastHealthyAt: failing ? null : NOW - (i % 300) * 1000,
+    loginsUsed: i % 7,
+    loginBudget: 36,
+    certificateNotAfter: NOW + 86_400_000 * 90,
+  };
+}
+
+function result(orgId: string): CheckResult {
+  const iso = new Date(NOW).toISOString();
+  return {
+    checkId: `${orgId}:${iso}`,
+    orgId,
+    startedAt: iso,
+    finishedAt: iso,
+    healthy: true,
+    diagnosis: null,
+    warnings: [],
+    facts: { apiUsed: 100, apiMax: 15_000 },
+    loginAttempted: true,
+    stages: STAGE_IDS.map((stage) => ({
+      stage,
+      ok: true,
+      skipped: false,
+      durationMs: 80,
+      httpStatus: 200,
+      errorCode: null,
+    })),
+  };
+}
+
+/** Runs `work` while a setImmediate probe records the longest gap between its ticks. */
+async function probed<T>(
+  work: () => Promise<T>,
+): Promise<{ value: T; ms: number; maxGapMs: number }> {
+  let running = true;
+  let last = performance.now();
+  let maxGapMs = 0;
+  const tick = (): void => {
+    const now = performance.now();
+    maxGapMs = Math.max(maxGapMs, now - last);
+    last = now;
+    if (running) setImmediate(tick);
+  };
+  setImmediate(tick);
+  const started = performance.now();
+  const value = await work();
+  const ms = performance.now() - started;
+  running = false;
+  const now = performance.now();
+  maxGapMs = Math.max(maxGapMs, now - last);
+  return { value, ms, maxGapMs };
+}
+
+/** Builds 100,000 org views with per-org series on, then times scrapes of the registry. */
+export const metricsSection = {
+  name: "metrics",
+  async run(): Promise<Record<string, number | string>> {
+    const views = Array.from({ length: ORGS }, (_, i) => viewOf(i));
+    const registry = createRegistry();
+    const metrics = createMetrics({ registry, perOrg: true, orgs: () => views });
+    for (const view of views) metrics.recordResult(result(view.id));
+    await registry.metrics(); // warm-up: JIT and first allocations
+    const scrape = await probed(() => registry.metrics());
+    return {
+      orgs: ORGS,
+      "exposition MB": Number((Buffer.byteLength(scrape.value) / 1e6).toFixed(1)),
+      "scrape ms": Math.round(scrape.ms),
+      "longest event-loop block ms (setImmediate probe)": Number(scrape.maxGapMs.toFixed(1)),
+    };
+  },
+};
