@@ -1,7 +1,9 @@
 /** Bench section: one /metrics scrape at fleet size, and how long it holds the event loop. */
+import { get } from "node:http";
 import { performance } from "node:perf_hooks";
 import type { CheckResult } from "../src/domain/result.js";
 import { STAGE_IDS } from "../src/domain/stages.js";
+import { startHttpServer } from "../src/http/server.js";
 import { createMetrics, createRegistry, type OrgMetricsView } from "../src/metrics/index.js";
 
 const ORGS = Number(process.env["BENCH_ORGS"] ?? 100_000);
@@ -69,6 +71,17 @@ async function probed<T>(
   return { value, ms, maxGapMs };
 }
 
+/** GETs with Accept-Encoding: gzip and counts the bytes as they come, without keeping them. */
+function gzippedBytes(url: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    get(url, { headers: { "accept-encoding": "gzip" } }, (res) => {
+      let bytes = 0;
+      res.on("data", (part: Buffer) => (bytes += part.length));
+      res.on("end", () => resolve(bytes));
+    }).on("error", reject);
+  });
+}
+
 /** Builds 100,000 org views with per-org series on, then times five scrapes of the registry (setImmediate probe). */
 export const metricsSection = {
   name: "metrics",
@@ -83,6 +96,9 @@ export const metricsSection = {
     const median = (xs: number[]): number =>
       xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
     const text = scrapes[0]?.value ?? "";
+    const server = await startHttpServer({ listen: "127.0.0.1:0", registry, ready: () => true });
+    const http = await probed(() => gzippedBytes(`${server.url}/metrics`));
+    await server.close();
     return {
       orgs: ORGS,
       "exposition MB": Number((Buffer.byteLength(text) / 1e6).toFixed(1)),
@@ -94,6 +110,9 @@ export const metricsSection = {
       "longest event-loop block ms (worst scrape)": Number(
         Math.max(...scrapes.map((s) => s.maxGapMs)).toFixed(1),
       ),
+      "HTTP GET /metrics, gzip: MB sent": Number((http.value / 1e6).toFixed(1)),
+      "HTTP GET /metrics, gzip: ms": Math.round(http.ms),
+      "HTTP GET /metrics, gzip: longest block ms": Number(http.maxGapMs.toFixed(1)),
     };
   },
 };

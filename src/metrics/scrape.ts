@@ -21,7 +21,7 @@ export interface OrgScrapeOptions {
 
 /**
  * The source that walks the orgs once per scrape, in chunks with the event loop let run between
- * them: it counts the fleet gauges and reads each org's row, so both come from the same views.
+ * them: it counts the fleet gauges and reads each org's values, so both come from the same views.
  */
 export function orgScrapeSource(options: OrgScrapeOptions): StreamedSource {
   return {
