@@ -11,6 +11,7 @@ import { startSimulator } from "../src/simulator/index.js";
 import { benchStore } from "./bench-store.js";
 import { checksSection } from "./bench-checks.js";
 import { coordinatorSection } from "./bench-coordinator.js";
+import { metricsSection } from "./bench-metrics.js";
 
 /** One benchmark: a name and a run that returns its figures. */
 export interface BenchSection {
@@ -131,6 +132,7 @@ export const SECTIONS: BenchSection[] = [
   simulatorSection,
   checksSection,
   coordinatorSection,
+  metricsSection,
   {
     name: "store",
     run: () => {

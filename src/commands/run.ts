@@ -23,6 +23,7 @@ import { loginFreeAt, metricsViewOf, orgStatusOf } from "../monitor/views.js";
 import { systemClock, type Clock } from "../platform/clock.js";
 import { OrgwatchError } from "../platform/errors.js";
 import { createLogger, type Logger } from "../platform/logger.js";
+import { packageVersion } from "../platform/version.js";
 import { InProcessScheduler } from "../scheduler/inprocess.js";
 import type { Scheduler } from "../scheduler/types.js";
 import {
@@ -109,6 +110,7 @@ export function buildRuntime(
     registry,
     perOrg: config.top.metrics.perOrg,
     orgs: () => metricsViewOf(fleet, clock.now()),
+    build: { version: packageVersion() },
   });
   const coordinator = new Coordinator({ fleet, ledger: store, passes, metrics, logger });
   const client = clientFromEnv(opts.env);

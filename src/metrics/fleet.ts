@@ -90,45 +90,60 @@ function skipCounter(registry: Registry): Counter<"reason"> {
   return counter;
 }
 
-/** Registers the fleet gauges, computed from the provider at scrape time. */
-export function registerFleetGauges(
-  registry: Registry,
-  orgs: () => Iterable<OrgMetricsView>,
-): void {
-  new Gauge({
+/** The fleet-wide counts of one scrape, tallied over the same views as the per-org series. */
+export interface FleetTally {
+  byState: Map<string, number>;
+  byCause: Map<string, number>;
+  backoff: number;
+}
+
+/** An empty tally: every state and every cause present at 0. */
+export function emptyTally(): FleetTally {
+  return {
+    byState: new Map(ORG_STATES.map((s) => [s, 0])),
+    byCause: new Map(CAUSE_IDS.map((c) => [c, 0])),
+    backoff: 0,
+  };
+}
+
+/** Counts one org into the tally. */
+export function tallyOrg(tally: FleetTally, org: OrgMetricsView): void {
+  tally.byState.set(org.state, (tally.byState.get(org.state) ?? 0) + 1);
+  if (org.state === "unhealthy" && org.cause) {
+    tally.byCause.set(org.cause, (tally.byCause.get(org.cause) ?? 0) + 1);
+  }
+  if (org.backoffLevel > 0) tally.backoff += 1;
+}
+
+/**
+ * Registers the fleet gauges; the scrape sets them from its tally before the registry renders,
+ * so they count exactly the orgs the per-org series show.
+ */
+export function registerFleetGauges(registry: Registry): (tally: FleetTally) => void {
+  const byState = new Gauge({
     name: "orgwatch_orgs",
     help: "Configured orgs by health state: unknown, healthy, unhealthy.",
     labelNames: ["state"],
     registers: [registry],
-    collect() {
-      const counts = new Map<string, number>(ORG_STATES.map((s) => [s, 0]));
-      for (const org of orgs()) counts.set(org.state, (counts.get(org.state) ?? 0) + 1);
-      for (const [state, n] of counts) this.set({ state }, n);
-    },
   });
-  new Gauge({
+  const byCause = new Gauge({
     name: "orgwatch_orgs_by_cause",
     help: "Unhealthy orgs by current root cause; every cause is present, at 0 when none.",
     labelNames: ["cause"],
     registers: [registry],
-    collect() {
-      const counts = new Map<string, number>(CAUSE_IDS.map((c) => [c, 0]));
-      for (const org of orgs()) {
-        if (org.state === "unhealthy" && org.cause) {
-          counts.set(org.cause, (counts.get(org.cause) ?? 0) + 1);
-        }
-      }
-      for (const [cause, n] of counts) this.set({ cause }, n);
-    },
   });
-  new Gauge({
+  const backoff = new Gauge({
     name: "orgwatch_orgs_backoff",
     help: "Orgs checked less often than their interval because of repeated failures.",
     registers: [registry],
-    collect() {
-      let n = 0;
-      for (const org of orgs()) if (org.backoffLevel > 0) n += 1;
-      this.set(n);
-    },
   });
+  const set = (tally: FleetTally): void => {
+    byState.reset();
+    byCause.reset();
+    for (const [state, n] of tally.byState) byState.set({ state }, n);
+    for (const [cause, n] of tally.byCause) byCause.set({ cause }, n);
+    backoff.set(tally.backoff);
+  };
+  set(emptyTally());
+  return set;
 }

@@ -1,23 +1,27 @@
-import { Registry } from "prom-client";
 import type { CheckResult } from "../domain/result.js";
 import { registerFleetGauges, registerFleetInstruments } from "./fleet.js";
-import { learnFacts, registerOrgGauges, type OrgFactsCache } from "./org.js";
+import { learnFacts, type OrgFactsCache } from "./org.js";
+import { registerProcessMetrics } from "./process.js";
+import { OrgwatchRegistry } from "./registry.js";
+import { orgScrapeSource } from "./scrape.js";
 import type { MetricsOptions, OrgwatchMetrics } from "./types.js";
 
 export * from "./types.js";
+export { expositionChunks, OrgwatchRegistry } from "./registry.js";
 
-/** A fresh registry without prom-client's default Node metrics (promtool rejects those). */
-export function createRegistry(): Registry {
-  return new Registry();
+/** A fresh registry (no default Node metrics until `createMetrics` is given `processMetrics`). */
+export function createRegistry(): OrgwatchRegistry {
+  return new OrgwatchRegistry();
 }
 
 /** Registers every orgwatch metric on the given registry and returns the feeding API. */
 export function createMetrics(options: MetricsOptions): OrgwatchMetrics {
   const { registry, perOrg, orgs } = options;
   const fleet = registerFleetInstruments(registry);
-  registerFleetGauges(registry, orgs);
+  const setTally = registerFleetGauges(registry);
+  if (options.build) registerProcessMetrics(registry, options.build);
   const facts = new Map<string, OrgFactsCache>();
-  if (perOrg) registerOrgGauges(registry, orgs, facts);
+  registry.addSource(orgScrapeSource({ orgs, perOrg, facts, setTally }));
 
   const recordResult = (result: CheckResult): void => {
     fleet.checks.inc({ result: result.healthy ? "healthy" : "unhealthy" });

@@ -1,5 +1,5 @@
-import { Gauge, type Registry } from "prom-client";
 import type { CheckResult } from "../domain/result.js";
+import { escapeLabelValue, familyHeader, formatValue, yieldToLoop } from "./text.js";
 import type { OrgMetricsView } from "./types.js";
 
 /** Facts learned from results that the scheduler's state does not carry. */
@@ -83,37 +83,85 @@ const ORG_GAUGES: readonly [string, string, Value][] = [
   ],
 ];
 
-/** Registers the per-org gauges; each reads the provider at scrape time so it never drifts. */
-export function registerOrgGauges(
-  registry: Registry,
-  orgs: () => Iterable<OrgMetricsView>,
-  cache: Map<string, OrgFactsCache>,
+/**
+ * The per-org values of one scrape, column by column. A few large arrays instead of an object per
+ * org: the young-generation collector has nothing to copy, so it never pauses a check for long.
+ */
+export interface OrgColumns {
+  /** Org ids, escaped once for every family. */
+  labels: string[];
+  /** The escaped cause of an unhealthy org, else null. */
+  causes: (string | null)[];
+  /** One column per `ORG_GAUGES` entry, in order; NaN where the org has no value. */
+  values: number[][];
+}
+
+/** Empty columns. */
+export function newColumns(): OrgColumns {
+  return { labels: [], causes: [], values: ORG_GAUGES.map(() => []) };
+}
+
+const NO_FACTS: OrgFactsCache = {};
+
+/** Reads an org's values for this scrape (its facts as cached now) into the columns. */
+export function addOrg(
+  columns: OrgColumns,
+  org: OrgMetricsView,
+  cache: ReadonlyMap<string, OrgFactsCache>,
 ): void {
-  for (const [name, help, value] of ORG_GAUGES) {
-    new Gauge({
-      name,
-      help,
-      labelNames: ["org"],
-      registers: [registry],
-      collect() {
-        this.reset();
-        for (const org of orgs()) {
-          const v = value(org, cache.get(org.id) ?? {});
-          if (v !== null && v !== undefined) this.set({ org: org.id }, v);
-        }
-      },
+  const facts = cache.get(org.id) ?? NO_FACTS;
+  columns.labels.push(escapeLabelValue(org.id));
+  columns.causes.push(org.state === "unhealthy" && org.cause ? escapeLabelValue(org.cause) : null);
+  ORG_GAUGES.forEach(([, , value], i) => columns.values[i]?.push(value(org, facts) ?? NaN));
+}
+
+/** Orgs per chunk: about a millisecond of formatting, so a check's I/O never waits longer. */
+export const ORGS_PER_CHUNK = 1000;
+
+/**
+ * The per-org families as exposition text: every family once, in `ORG_GAUGES` order and then
+ * `orgwatch_org_cause`, each written in chunks with the event loop let run between them.
+ */
+export async function* renderOrgFamilies(
+  columns: OrgColumns,
+  perChunk = ORGS_PER_CHUNK,
+): AsyncGenerator<string> {
+  const { labels, causes, values } = columns;
+  for (const [index, [name, help]] of ORG_GAUGES.entries()) {
+    const column = values[index] ?? [];
+    yield* family(labels.length, perChunk, familyHeader(name, help, "gauge"), (i) => {
+      const v = column[i];
+      return v === undefined || Number.isNaN(v)
+        ? ""
+        : `${name}{org="${labels[i] ?? ""}"} ${formatValue(v)}\n`;
     });
   }
-  new Gauge({
-    name: "orgwatch_org_cause",
-    help: "1 for the current root cause of an unhealthy org (info-style; absent while healthy).",
-    labelNames: ["org", "cause"],
-    registers: [registry],
-    collect() {
-      this.reset();
-      for (const org of orgs()) {
-        if (org.state === "unhealthy" && org.cause) this.set({ org: org.id, cause: org.cause }, 1);
-      }
-    },
+  yield* family(labels.length, perChunk, familyHeader(CAUSE_FAMILY, CAUSE_HELP, "gauge"), (i) => {
+    const cause = causes[i];
+    return cause ? `${CAUSE_FAMILY}{org="${labels[i] ?? ""}",cause="${cause}"} 1\n` : "";
   });
 }
+
+/**
+ * One family: its header, then one string per `perChunk` orgs. Each chunk is joined flat:
+ * appending line by line made a rope of a million short-lived pieces that the collector then
+ * spent tens of milliseconds at a time copying.
+ */
+async function* family(
+  count: number,
+  perChunk: number,
+  header: string,
+  line: (i: number) => string,
+): AsyncGenerator<string> {
+  yield header;
+  for (let start = 0; start < count; start += perChunk) {
+    const lines: string[] = [];
+    for (let i = start; i < Math.min(count, start + perChunk); i++) lines.push(line(i));
+    yield lines.join("");
+    await yieldToLoop();
+  }
+}
+
+const CAUSE_FAMILY = "orgwatch_org_cause";
+const CAUSE_HELP =
+  "1 for the current root cause of an unhealthy org (info-style; absent while healthy).";

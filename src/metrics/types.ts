@@ -1,6 +1,6 @@
-import type { Registry } from "prom-client";
 import type { CauseId } from "../domain/causes.js";
 import type { CheckResult } from "../domain/result.js";
+import type { OrgwatchRegistry } from "./registry.js";
 
 /** Health states as exported in the `state` label. */
 export const ORG_STATES = ["unknown", "healthy", "unhealthy"] as const;
@@ -44,12 +44,17 @@ export interface OrgMetricsView {
 
 /** Options of `createMetrics`. */
 export interface MetricsOptions {
-  /** The registry to register on; never given prom-client's default Node metrics. */
-  registry: Registry;
+  /** The registry to register on (from `createRegistry`: it streams the per-org families). */
+  registry: OrgwatchRegistry;
   /** Whether per-org series are exported (config `metrics.perOrg`). Fleet series always are. */
   perOrg: boolean;
   /** Called at each scrape; returns every configured org. */
   orgs: () => Iterable<OrgMetricsView>;
+  /**
+   * When given, `orgwatch_build_info` and the Node process metrics are exported too (the long-
+   * running monitor; not `orgwatch check`). `version` is read once by the composition root.
+   */
+  build?: { version: string };
 }
 
 /** What the monitor and the scheduler call to feed the metrics. */

@@ -140,7 +140,8 @@ describe("coordinator", () => {
     fleet.onRemove((orgId) => removed.push(orgId));
     expect(fleet.remove("acme")).toBe(true);
     expect(removed).toEqual(["acme"]);
-    expect(await registry.getSingleMetricAsString("orgwatch_org_up")).not.toContain("acme");
+    // Per-org families are streamed text, not prom-client metrics: read the whole exposition.
+    expect(await registry.metrics()).not.toContain('org="acme"');
     expect(coordinator.admit("acme", T0, T0)).toEqual({ kind: "unknown" });
     expect(coordinator.record(fakeResult({ orgId: "acme", at: T0 + MIN }), T0 + MIN)).toBeNull();
   });
