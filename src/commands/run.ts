@@ -33,7 +33,7 @@ import {
 } from "../store/index.js";
 import { clientFromEnv } from "./check.js";
 import { reportConfig } from "./config-check.js";
-import type { CommandIo, CommandResult } from "./io.js";
+import { CONFIG_ENV, CONFIG_HELP, configFile, type CommandIo, type CommandResult } from "./io.js";
 
 const SHUTDOWN_GRACE_MS = 10_000;
 const FLEET_JOB = "fleet";
@@ -279,13 +279,15 @@ export function registerRun(program: Command, io: CommandIo, result: CommandResu
   program
     .command("run")
     .description("check every org on its interval, record history, serve /metrics, until stopped")
-    .requiredOption("-c, --config <file>", "the orgwatch YAML config")
+    .option("-c, --config <file>", CONFIG_HELP)
     .addHelpText(
       "after",
       "\nServes /metrics, /healthz, /readyz and /api/v1 on server.listen; stops on SIGINT/SIGTERM.\n" +
-        "Environment: ORGWATCH_LOG_LEVEL (default info), ORGWATCH_RESOLVE (host pins, like curl --resolve).",
+        `Environment: ${CONFIG_ENV} (the config when --config is not given), ORGWATCH_LOG_LEVEL\n` +
+        "(default info), ORGWATCH_RESOLVE (host pins, like curl --resolve).",
     )
-    .action((opts: { config: string }) => {
-      result.code = runCommand(opts, io);
+    .action((opts: { config?: string }) => {
+      const file = configFile(opts.config, io);
+      result.code = file === null ? 2 : runCommand({ config: file }, io);
     });
 }
