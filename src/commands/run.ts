@@ -221,10 +221,13 @@ export async function startRuntime(rt: Runtime): Promise<void> {
   const now = rt.clock.now();
   for (const { target, state } of rt.fleet.values()) {
     const stored = state.nextCheckAt ? Date.parse(state.nextCheckAt) : null;
-    rt.scheduler.schedule(
-      { name: "check-org", id: target.id },
-      resumeCheckAt(target.id, target.interval, stored, now),
-    );
+    const at = resumeCheckAt(target.id, target.interval, stored, now);
+    rt.scheduler.schedule({ name: "check-org", id: target.id }, at);
+    // The exported due time must be the slot really scheduled: a stale stored one would look
+    // overdue (OrgwatchNotChecking) until the org's first pass after the restart.
+    if (at !== stored) {
+      rt.fleet.setState(target.id, { ...state, nextCheckAt: new Date(at).toISOString() });
+    }
   }
   rt.scheduler.schedule({ name: "maintain", id: FLEET_JOB }, now + 60_000);
   rt.scheduler.start();
