@@ -3,7 +3,13 @@ import { OrgwatchError } from "./platform/errors.js";
 import { registerCheck } from "./commands/check.js";
 import { configCheck } from "./commands/config-check.js";
 import { registerHistory } from "./commands/history.js";
-import { processIo, type CommandIo, type CommandResult } from "./commands/io.js";
+import {
+  CONFIG_HELP,
+  configFile,
+  processIo,
+  type CommandIo,
+  type CommandResult,
+} from "./commands/io.js";
 import { registerRun } from "./commands/run.js";
 import { registerSimulate } from "./commands/simulate.js";
 
@@ -19,9 +25,10 @@ export function buildProgram(io: CommandIo, result: CommandResult): Command {
   config
     .command("check")
     .description("validate a config file: every problem with its YAML path and fix")
-    .requiredOption("-c, --config <file>", "the orgwatch YAML config")
-    .action((opts: { config: string }) => {
-      result.code = configCheck(opts.config, io);
+    .option("-c, --config <file>", CONFIG_HELP)
+    .action((opts: { config?: string }) => {
+      const file = configFile(opts.config, io);
+      result.code = file === null ? 2 : configCheck(file, io);
     });
 
   registerCheck(program, io, result);

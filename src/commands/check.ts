@@ -15,7 +15,7 @@ import { SalesforceClient } from "../salesforce/client.js";
 import { openStore, type SqliteHistoryStore } from "../store/index.js";
 import { reportConfig } from "./config-check.js";
 import { humanReport, jsonOrg } from "./check-output.js";
-import type { CommandIo, CommandResult } from "./io.js";
+import { CONFIG_ENV, CONFIG_HELP, configFile, type CommandIo, type CommandResult } from "./io.js";
 
 /** Options of `orgwatch check`. */
 export interface CheckOptions {
@@ -120,7 +120,7 @@ export function registerCheck(program: Command, io: CommandIo, result: CommandRe
   program
     .command("check")
     .description("check every org (or the --org ones) once and print the classified result")
-    .requiredOption("-c, --config <file>", "the orgwatch YAML config")
+    .option("-c, --config <file>", CONFIG_HELP)
     .option("--org <id...>", "only these org ids (repeatable)")
     .option("--json", "print JSON instead of a table")
     .option("--force", "check even when the user's login budget is spent")
@@ -128,9 +128,11 @@ export function registerCheck(program: Command, io: CommandIo, result: CommandRe
       "after",
       "\nExit codes: 0 every org healthy, 1 any org not (or not checked: its user's login budget\n" +
         "is spent, shared with a running monitor through storage.sqlite), 2 config or usage error.\n" +
-        "Environment: ORGWATCH_RESOLVE='*.salesforce.com=127.0.0.1' pins host names (like curl --resolve).",
+        `Environment: ${CONFIG_ENV} (the config when --config is not given),\n` +
+        "ORGWATCH_RESOLVE='*.salesforce.com=127.0.0.1' pins host names (like curl --resolve).",
     )
-    .action((opts: CheckOptions) => {
-      result.code = checkCommand(opts, io);
+    .action((opts: Omit<CheckOptions, "config"> & { config?: string }) => {
+      const file = configFile(opts.config, io);
+      result.code = file === null ? 2 : checkCommand({ ...opts, config: file }, io);
     });
 }

@@ -5,7 +5,7 @@ import type { Command } from "commander";
 import { loadConfig } from "../config/load.js";
 import { OrgwatchError } from "../platform/errors.js";
 import { openStore, type StoredCheck } from "../store/index.js";
-import type { CommandIo, CommandResult } from "./io.js";
+import { CONFIG_ENV, CONFIG_HELP, configFile, type CommandIo, type CommandResult } from "./io.js";
 
 /** Options of `orgwatch history`. */
 export interface HistoryOptions {
@@ -80,11 +80,16 @@ export function registerHistory(program: Command, io: CommandIo, result: Command
   program
     .command("history")
     .description("print an org's recent checks and state changes from the SQLite history")
-    .requiredOption("-c, --config <file>", "the orgwatch YAML config")
+    .option("-c, --config <file>", CONFIG_HELP)
     .requiredOption("--org <id>", "the org id")
     .option("--limit <n>", "how many passes to show", "20")
     .option("--json", "print JSON")
-    .action((opts: HistoryOptions) => {
-      result.code = historyCommand(opts, io);
+    .addHelpText(
+      "after",
+      `\nExit codes: 0 shown, 1 no history yet, 2 usage.\nEnvironment: ${CONFIG_ENV} (the config when --config is not given).`,
+    )
+    .action((opts: Omit<HistoryOptions, "config"> & { config?: string }) => {
+      const file = configFile(opts.config, io);
+      result.code = file === null ? 2 : historyCommand({ ...opts, config: file }, io);
     });
 }

@@ -25,3 +25,20 @@ export function processIo(): CommandIo {
       }),
   };
 }
+
+/** The environment variable that names the config when `--config` is not given. */
+export const CONFIG_ENV = "ORGWATCH_CONFIG";
+
+/** The `--config` option's help text, naming its environment default. */
+export const CONFIG_HELP = `the orgwatch YAML config (default: $${CONFIG_ENV})`;
+
+/**
+ * The config file a command uses: `--config` wins, else `ORGWATCH_CONFIG` from `io.env`, so a
+ * command copied from an alert runs as written. Null (after a one-line usage error) when neither.
+ */
+export function configFile(option: string | undefined, io: CommandIo): string | null {
+  const file = option ?? io.env[CONFIG_ENV];
+  if (file !== undefined && file !== "") return file;
+  io.stderr(`error: no config file: pass --config FILE or set ${CONFIG_ENV}\n`);
+  return null;
+}

@@ -34,7 +34,7 @@ import {
 } from "../store/index.js";
 import { clientFromEnv } from "./check.js";
 import { reportConfig } from "./config-check.js";
-import type { CommandIo, CommandResult } from "./io.js";
+import { CONFIG_ENV, CONFIG_HELP, configFile, type CommandIo, type CommandResult } from "./io.js";
 
 const SHUTDOWN_GRACE_MS = 10_000;
 const FLEET_JOB = "fleet";
@@ -258,10 +258,13 @@ async function scheduleAll(rt: Runtime): Promise<void> {
   const now = rt.clock.now();
   for (const { target, state } of rt.fleet.values()) {
     const stored = state.nextCheckAt ? Date.parse(state.nextCheckAt) : null;
-    rt.scheduler.schedule(
-      { name: "check-org", id: target.id },
-      resumeCheckAt(target.id, target.interval, stored, now),
-    );
+    const at = resumeCheckAt(target.id, target.interval, stored, now);
+    rt.scheduler.schedule({ name: "check-org", id: target.id }, at);
+    // The exported due time must be the slot really scheduled: a stale stored one would look
+    // overdue (OrgwatchNotChecking) until the org's first pass after the restart.
+    if (at !== stored) {
+      rt.fleet.setState(target.id, { ...state, nextCheckAt: new Date(at).toISOString() });
+    }
   }
   rt.scheduler.schedule({ name: "maintain", id: FLEET_JOB }, now + 60_000);
   rt.scheduler.start();
@@ -321,13 +324,15 @@ export function registerRun(program: Command, io: CommandIo, result: CommandResu
   program
     .command("run")
     .description("check every org on its interval, record history, serve /metrics, until stopped")
-    .requiredOption("-c, --config <file>", "the orgwatch YAML config")
+    .option("-c, --config <file>", CONFIG_HELP)
     .addHelpText(
       "after",
       "\nServes /metrics, /healthz, /readyz and /api/v1 on server.listen; stops on SIGINT/SIGTERM.\n" +
-        "Environment: ORGWATCH_LOG_LEVEL (default info), ORGWATCH_RESOLVE (host pins, like curl --resolve).",
+        `Environment: ${CONFIG_ENV} (the config when --config is not given), ORGWATCH_LOG_LEVEL\n` +
+        "(default info), ORGWATCH_RESOLVE (host pins, like curl --resolve).",
     )
-    .action((opts: { config: string }) => {
-      result.code = runCommand(opts, io);
+    .action((opts: { config?: string }) => {
+      const file = configFile(opts.config, io);
+      result.code = file === null ? 2 : runCommand({ config: file }, io);
     });
 }

@@ -44,6 +44,11 @@ const ORG_GAUGES: readonly [string, string, Value][] = [
     (o) => (o.lastHealthyAt === null ? null : o.lastHealthyAt / 1000),
   ],
   [
+    "orgwatch_org_next_check_timestamp_seconds",
+    "When the org's next check is due, back-off included; alert when it is well past.",
+    (o) => (o.nextCheckAt === undefined || o.nextCheckAt === null ? null : o.nextCheckAt / 1000),
+  ],
+  [
     "orgwatch_org_token_duration_seconds",
     "Duration of the org's last token exchange.",
     (_o, f) => f.tokenSeconds,

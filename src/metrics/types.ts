@@ -35,6 +35,8 @@ export interface OrgMetricsView {
   /** Epoch ms of the last finished pass / last pass that passed every check; null when never. */
   lastCheckAt: number | null;
   lastHealthyAt: number | null;
+  /** Epoch ms the org's next check is due (after back-off); null or absent when unknown. */
+  nextCheckAt?: number | null;
   /** Token requests sent in the last hour for this org's user, and the configured hourly budget. */
   loginsUsed: number;
   loginBudget: number;

@@ -90,6 +90,7 @@ export function* metricsViewOf(fleet: Fleet, nowMs: number): Iterable<OrgMetrics
       backoffLevel: state.backoffLevel,
       lastCheckAt: ms(state.lastCheckAt),
       lastHealthyAt: ms(state.lastHealthyAt),
+      nextCheckAt: ms(state.nextCheckAt),
       loginsUsed: fleet.loginsUsed(target.username, nowMs),
       loginBudget: target.loginBudgetPerHour,
       certificateNotAfter: target.certificate?.ok ? Date.parse(target.certificate.notAfter) : null,
