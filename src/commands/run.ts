@@ -37,6 +37,7 @@ import { reportConfig } from "./config-check.js";
 import { CONFIG_ENV, CONFIG_HELP, configFile, type CommandIo, type CommandResult } from "./io.js";
 
 const SHUTDOWN_GRACE_MS = 10_000;
+const LISTEN_RE = /^(\[[0-9a-fA-F:]+\]|[^\s:]*):\d{1,5}$/;
 const FLEET_JOB = "fleet";
 
 /** Everything `orgwatch run` runs with, built once by `buildRuntime`. */
@@ -54,6 +55,7 @@ export interface Runtime {
   /** Null when no notifier is configured. */
   alerting: AlertEngine | null;
   api: ApiMonitor;
+  /** Where the server listens: server.listen, or --listen / ORGWATCH_LISTEN. */
   listen: string;
   ready: boolean;
   http: HttpServer | null;
@@ -295,7 +297,18 @@ export async function stopRuntime(
 }
 
 /** `orgwatch run`: checks every org on its interval until SIGINT/SIGTERM. */
-export async function runCommand(opts: { config: string }, io: CommandIo): Promise<number> {
+export async function runCommand(
+  opts: { config: string; listen?: string },
+  io: CommandIo,
+): Promise<number> {
+  const listen = opts.listen ?? io.env.ORGWATCH_LISTEN;
+  if (listen !== undefined && !LISTEN_RE.test(listen)) {
+    const from = opts.listen !== undefined ? "--listen" : "ORGWATCH_LISTEN";
+    io.stderr(
+      `${from} ${listen}: must be host:port, e.g. 0.0.0.0:9464 (all interfaces) or 127.0.0.1:9464\n`,
+    );
+    return 2;
+  }
   const config = load(opts.config, io);
   if (!config) return 2;
   if (config.top.scheduler.kind !== "inprocess") {
@@ -303,6 +316,7 @@ export async function runCommand(opts: { config: string }, io: CommandIo): Promi
     return 2;
   }
   const rt = buildRuntime(config, { configFile: opts.config, env: io.env });
+  if (listen !== undefined) rt.listen = listen;
   try {
     await startRuntime(rt);
   } catch (err) {
@@ -325,14 +339,24 @@ export function registerRun(program: Command, io: CommandIo, result: CommandResu
     .command("run")
     .description("check every org on its interval, record history, serve /metrics, until stopped")
     .option("-c, --config <file>", CONFIG_HELP)
+    .option(
+      "--listen <host:port>",
+      "serve on this address instead of server.listen (0.0.0.0:9464 in a container)",
+    )
     .addHelpText(
       "after",
       "\nServes /metrics, /healthz, /readyz and /api/v1 on server.listen; stops on SIGINT/SIGTERM.\n" +
-        `Environment: ${CONFIG_ENV} (the config when --config is not given), ORGWATCH_LOG_LEVEL\n` +
-        "(default info), ORGWATCH_RESOLVE (host pins, like curl --resolve).",
+        `Environment: ${CONFIG_ENV} (the config when --config is not given), ORGWATCH_LISTEN (like\n` +
+        "--listen), ORGWATCH_LOG_LEVEL (default info), ORGWATCH_RESOLVE (host pins, like curl --resolve).",
     )
-    .action((opts: { config?: string }) => {
+    .action((opts: { config?: string; listen?: string }) => {
       const file = configFile(opts.config, io);
-      result.code = file === null ? 2 : runCommand({ config: file }, io);
+      result.code =
+        file === null
+          ? 2
+          : runCommand(
+              { config: file, ...(opts.listen === undefined ? {} : { listen: opts.listen }) },
+              io,
+            );
     });
 }

@@ -115,3 +115,42 @@ describe("orgwatch run refuses to start with one clear line", () => {
     expect(r).toEqual({ code: 0, err: "" });
   });
 });
+
+describe("--listen and ORGWATCH_LISTEN", () => {
+  it("override server.listen, and a malformed one is a one-line usage error", async () => {
+    const file = config("listen.yaml", {
+      server: { listen: `127.0.0.1:${String(busyPort)}` },
+      storage: { sqlite: "./listen.db" },
+    });
+    let out = "";
+    let err = "";
+    const io = {
+      stdout: (t: string) => (out += t),
+      stderr: (t: string) => (err += t),
+      waitForStop: () => Promise.resolve("SIGTERM"),
+    };
+    // The config's port is taken; --listen moves the server elsewhere and it starts.
+    const moved = await main(
+      ["node", "orgwatch", "run", "--config", file, "--listen", "127.0.0.1:0"],
+      {
+        ...io,
+        env: { KEY: id.privateKeyPem, ORGWATCH_LOG_LEVEL: "silent" },
+      },
+    );
+    expect(moved).toBe(0);
+    expect(out).toMatch(/metrics at http:\/\/127\.0\.0\.1:\d+\/metrics/);
+    const byEnv = await main(["node", "orgwatch", "run", "--config", file], {
+      ...io,
+      env: { KEY: id.privateKeyPem, ORGWATCH_LOG_LEVEL: "silent", ORGWATCH_LISTEN: "127.0.0.1:0" },
+    });
+    expect(byEnv).toBe(0);
+    const bad = await main(["node", "orgwatch", "run", "--config", file, "--listen", "9464"], {
+      ...io,
+      env: { KEY: id.privateKeyPem },
+    });
+    expect(bad).toBe(2);
+    expect(err.trim()).toBe(
+      "--listen 9464: must be host:port, e.g. 0.0.0.0:9464 (all interfaces) or 127.0.0.1:9464",
+    );
+  });
+});
