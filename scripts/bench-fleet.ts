@@ -17,9 +17,31 @@ const BIN = resolve("bin/orgwatch.js");
 const SIM = resolve("dist/scripts/bench-sim.js");
 const live = new Set<ChildProcess>();
 
-process.once("exit", () => {
+function killAll(): void {
   for (const child of live) child.kill("SIGKILL");
-});
+}
+
+/** Interrupted while children run: kill them, then exit as the signal would have. */
+function onSignal(signal: NodeJS.Signals): void {
+  killAll();
+  process.exit(signal === "SIGINT" ? 130 : 143);
+}
+
+function track(child: ChildProcess): void {
+  if (live.size === 0) {
+    process.on("exit", killAll);
+    process.on("SIGINT", onSignal);
+    process.on("SIGTERM", onSignal);
+  }
+  live.add(child);
+  child.once("exit", () => {
+    live.delete(child);
+    if (live.size > 0) return;
+    process.off("exit", killAll);
+    process.off("SIGINT", onSignal);
+    process.off("SIGTERM", onSignal);
+  });
+}
 
 /** A temp folder holding the shared key and its certificate. */
 export interface BenchFiles {
@@ -119,7 +141,7 @@ function startChild(args: string[], env: Record<string, string>): Child {
     stdio: ["ignore", "pipe", "pipe"],
   });
   const spawnedAt = performance.now();
-  live.add(child);
+  track(child);
   let out = "";
   const keep = (d: Buffer): void => {
     if (out.length < 20_000) out += d.toString();
@@ -130,7 +152,6 @@ function startChild(args: string[], env: Record<string, string>): Child {
   const exit = new Promise<void>((res) => {
     child.once("exit", () => {
       gone = true;
-      live.delete(child);
       res();
     });
   });
