@@ -1,6 +1,7 @@
 /**
- * `npm run bench [-- section...]`: prints each section's figures as aligned lines. Figures are
- * printed, never asserted: they depend on the machine.
+ * `npm run bench [-- section...]`: prints each section's figures as aligned lines.
+ * `npm run bench -- --json [...]`: the issue-11 figures as one JSON object (scripts/bench-json.ts).
+ * Figures are printed, never asserted: they depend on the machine.
  */
 import { Agent, request } from "node:http";
 import { createPrivateKey } from "node:crypto";
@@ -12,6 +13,8 @@ import { benchStore } from "./bench-store.js";
 import { checksSection } from "./bench-checks.js";
 import { coordinatorSection } from "./bench-coordinator.js";
 import { metricsSection } from "./bench-metrics.js";
+import { runBenchJson, type BenchJsonOptions } from "./bench-json.js";
+import { verdictTable } from "./bench-targets.js";
 
 /** One benchmark: a name and a run that returns its figures. */
 export interface BenchSection {
@@ -157,7 +160,38 @@ function print(name: string, figures: Record<string, number | string>): void {
   }
 }
 
+type NumericOption = Exclude<keyof BenchJsonOptions, "log">;
+
+const JSON_FLAGS: Record<string, NumericOption> = {
+  "--orgs": "orgs",
+  "--interval": "intervalSeconds",
+  "--seconds": "seconds",
+  "--runs": "runs",
+  "--budget": "budgetSeconds",
+};
+
+/** `--json [--orgs N] [--interval S] [--seconds S] [--runs N] [--budget S]`. */
+async function mainJson(args: string[]): Promise<number> {
+  const options: Partial<Record<NumericOption, number>> = {};
+  for (let i = 0; i < args.length; i += 2) {
+    const key = JSON_FLAGS[args[i] ?? ""];
+    const value = Number(args[i + 1]);
+    if (!key || !Number.isFinite(value) || value <= 0) {
+      process.stderr.write(
+        `--json takes ${Object.keys(JSON_FLAGS).join(", ")}, each with a positive number\n`,
+      );
+      return 2;
+    }
+    options[key] = value;
+  }
+  const json = await runBenchJson(options);
+  process.stderr.write(`${verdictTable(json, json.targets)}\n`);
+  process.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
+  return 0;
+}
+
 async function main(args: string[]): Promise<number> {
+  if (args[0] === "--json") return mainJson(args.slice(1));
   const unknown = args.filter((a) => !SECTIONS.some((s) => s.name === a));
   if (unknown.length > 0) {
     process.stderr.write(
