@@ -1,9 +1,10 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
+import { orgsByHost } from "./lookup.js";
 import { applyFault, baseUrlOf } from "./faults.js";
 import { parseVersion } from "./ids.js";
 import { lookupSession } from "./sessions.js";
 import type { FaultEndpoint } from "./spec.js";
-import { myDomainHost, type Session, type SimOrg, type SimState, type SimUser } from "./state.js";
+import type { Session, SimOrg, SimState, SimUser } from "./state.js";
 import { JSON_TYPE, NOT_FOUND_BODY, REST_ERRORS, type RestError } from "./wire.js";
 
 /** Who a guarded API request runs as. */
@@ -82,7 +83,7 @@ export function bearerOf(header: string | undefined): Bearer {
 /** The org a request's Host header names, if it is one of the orgs' My Domains. */
 export function orgByHost(state: SimState, request: FastifyRequest): SimOrg | null {
   const hostname = new URL(baseUrlOf(request)).hostname;
-  return state.orgs.find((o) => myDomainHost(o) === hostname) ?? null;
+  return orgsByHost(state, hostname)[0] ?? null;
 }
 
 /**

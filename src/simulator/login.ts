@@ -1,4 +1,5 @@
 import { compactVerify, decodeJwt, importX509, type JWTPayload } from "jose";
+import { orgsByHost } from "./lookup.js";
 import { defaultPropagationMs } from "./ids.js";
 import { issueToken, type TokenBody } from "./sessions.js";
 import {
@@ -55,7 +56,7 @@ export function routeOrg(
   baseUrl: string,
 ): { org: SimOrg; user: SimUser | null } | null {
   const hostname = new URL(baseUrl).hostname;
-  const byHost = state.orgs.filter((o) => myDomainHost(o) === hostname);
+  const byHost = orgsByHost(state, hostname);
   const orgs = byHost.length > 0 ? byHost : state.orgs;
   for (const org of orgs) {
     const user = org.users.find((u) => u.username === subject);

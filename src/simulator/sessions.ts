@@ -1,4 +1,5 @@
 import { createHmac, randomBytes } from "node:crypto";
+import { orgByKey } from "./lookup.js";
 import { orgNow, type Session, type SimOrg, type SimState, type SimUser } from "./state.js";
 
 /** The token endpoint's 200 body, fields in the order Salesforce sends them. */
@@ -81,7 +82,7 @@ export type SessionLookup =
 export function lookupSession(state: SimState, token: string): SessionLookup {
   const session = state.sessions.get(token);
   if (!session) return { ok: false, org: null };
-  const org = state.orgs.find((o) => o.id === session.orgKey);
+  const org = orgByKey(state, session.orgKey);
   if (!org) return { ok: false, org: null };
   const user = org.users.find((u) => u.userId === session.userId);
   const now = orgNow(state, org);
