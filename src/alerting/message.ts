@@ -162,18 +162,12 @@ function noticeMessage(
     "Generate a new key pair and self-signed certificate (openssl req -x509 -sha256 -nodes -days 365 -newkey rsa:2048 ...).",
     "Upload the new certificate to the app in Salesforce Setup, then switch the integration and orgwatch (privateKeyFile, certificateFile) to the new key.",
   ];
-  const message: AlertMessage = {
-    deliveryId: delivery.id,
-    threadId: thread.id,
-    kind: "notice",
-    state: "firing",
+  return noticeMessageOf(thread, delivery, {
     severity: "warning",
-    cause: thread.cause,
     owner: CAUSE_OWNERS[thread.cause],
     title: `${name}: certificate ${expired ? "expired" : `expires in ${String(n.days)} days or less`}`,
     summary,
     fix,
-    links: [],
     orgs: [
       {
         id: n.orgId,
@@ -184,16 +178,7 @@ function noticeMessage(
         changed: false,
       },
     ],
-    counts: { total: 1, open: 1 },
-    openedAt: new Date(thread.createdAt).toISOString(),
-    resolvedAt: null,
-    changes: [],
-    flapping: false,
-    text: "",
-    recheck: null,
-  };
-  message.text = plainText(message);
-  return message;
+  });
 }
 
 /** The notice on the other notifiers when one is disabled by a permanent error. */
@@ -202,13 +187,8 @@ function notifierNotice(
   delivery: AlertDelivery,
   n: { notifier: string; detail: string },
 ): AlertMessage {
-  const message: AlertMessage = {
-    deliveryId: delivery.id,
-    threadId: thread.id,
-    kind: "notice",
-    state: "firing",
+  return noticeMessageOf(thread, delivery, {
     severity: "critical",
-    cause: thread.cause,
     owner: "vendor",
     title: `orgwatch: notifier ${n.notifier} is disabled`,
     summary: `orgwatch can no longer deliver alerts through ${n.notifier}: ${n.detail}. Its alerts are kept and are sent after the fix, if still fresh (resolves always).`,
@@ -216,9 +196,25 @@ function notifierNotice(
       `Fix notifier ${n.notifier} in the orgwatch config (token, channel, URL or credentials, as the error says).`,
       "Restart orgwatch: the notifier is tried again on start.",
     ],
-    links: [],
     orgs: [],
-    counts: { total: 0, open: 0 },
+  });
+}
+
+/** A notice message: what varies between notices, the rest fixed. */
+function noticeMessageOf(
+  thread: AlertThread,
+  delivery: AlertDelivery,
+  v: Pick<AlertMessage, "severity" | "owner" | "title" | "summary" | "fix" | "orgs">,
+): AlertMessage {
+  const message: AlertMessage = {
+    deliveryId: delivery.id,
+    threadId: thread.id,
+    kind: "notice",
+    state: "firing",
+    cause: thread.cause,
+    ...v,
+    links: [],
+    counts: { total: v.orgs.length, open: v.orgs.length },
     openedAt: new Date(thread.createdAt).toISOString(),
     resolvedAt: null,
     changes: [],
