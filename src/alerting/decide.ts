@@ -67,17 +67,20 @@ export function decide(
   }
   const last = deliveries.reduce((a, d) => Math.max(a, d.createdAt), 0);
   const told = deliveries.reduce((a, d) => Math.max(a, d.version), 0);
-  const quiet = down.every((m) => {
-    const f = facts(m);
-    return f.silenced || f.flapping;
-  });
   if (thread.version > told && nowMs - last >= policy.updateInterval) {
     const changed = members.filter((m) => m.changedVersion > told);
     if (changed.some((m) => m.resolvedAt !== null || !facts(m).silenced)) {
       return { action: "send", kind: "update", version: thread.version, close: false };
     }
   }
-  if (!quiet && nowMs - last >= policy.reminderEvery) {
+  // Facts are looked up only once a reminder is due: most ticks of an open thread decide nothing.
+  if (
+    nowMs - last >= policy.reminderEvery &&
+    !down.every((m) => {
+      const f = facts(m);
+      return f.silenced || f.flapping;
+    })
+  ) {
     return { action: "send", kind: "reminder", version: thread.version, close: false };
   }
   return null;

@@ -164,15 +164,30 @@ export class AlertEngine {
     };
   }
 
+  /**
+   * Member facts for one round, each looked up at most once per org or incident: an org is a
+   * member of one thread per notifier, and decide() asks only when it needs to.
+   */
   private facts(now: number): (m: AlertMember) => MemberFacts {
     const { config, log, sources } = this.deps;
+    const flapping = new Map<string, boolean>();
+    const transient = new Map<string, boolean>();
     return (m) => {
       const org = this.deps.org(m.orgId) ?? { id: m.orgId, tags: [] };
+      let flaps = flapping.get(m.orgId);
+      if (flaps === undefined) {
+        flaps = log.opensSince(m.orgId, now - config.policy.flapWindow) >= config.policy.flapCount;
+        flapping.set(m.orgId, flaps);
+      }
+      let passing = transient.get(m.incidentId);
+      if (passing === undefined) {
+        passing = sources.incident(m.incidentId)?.causes.at(-1)?.transient ?? false;
+        transient.set(m.incidentId, passing);
+      }
       return {
         silenced: activeSilence(config.silences, org, m.cause, now) !== null,
-        transient: sources.incident(m.incidentId)?.causes.at(-1)?.transient ?? false,
-        flapping:
-          log.opensSince(m.orgId, now - config.policy.flapWindow) >= config.policy.flapCount,
+        transient: passing,
+        flapping: flaps,
       };
     };
   }
