@@ -4,7 +4,7 @@ import { systemClock, type Clock } from "../../platform/clock.js";
 import type { Logger } from "../../platform/logger.js";
 import type { AlertMessage, Notifier, SendResult, ThreadRef } from "../types.js";
 import { firstOf, moreLine, truncate } from "./format.js";
-import { answerFailure, postJson } from "./post.js";
+import { postJson, resultOf } from "./post.js";
 
 /*
  * PagerDuty Events API v2, from PagerDuty's own developer docs (github.com/PagerDuty/developer-docs,
@@ -132,12 +132,7 @@ export function createPagerdutyNotifier(
         timeoutMs: config.timeout,
         signal,
       });
-      const result: SendResult =
-        out.kind === "failed"
-          ? out.result
-          : out.status >= 200 && out.status < 300
-            ? { ok: true }
-            : answerFailure(out.status, out.headers, explain(out.body), req);
+      const result = resultOf(out, req, explain);
       if (!result.ok) {
         deps.logger?.warn(
           { notifier: config.name, kind: "pagerduty", deliveryId: message.deliveryId, ...result },

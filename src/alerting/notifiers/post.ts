@@ -138,3 +138,17 @@ export function answerFailure(
   }
   return { ok: false, retryable: false, reason: "rejected", detail };
 }
+
+/**
+ * The result of one POST: a transport failure as it is, any 2xx as success, anything else
+ * through answerFailure with the peer's words (`explain` may pick them out of the body).
+ */
+export function resultOf(
+  out: PostOutcome,
+  req: Pick<PostRequest, "peer" | "secrets" | "now">,
+  explain: (body: string) => string = (body) => body,
+): SendResult {
+  if (out.kind === "failed") return out.result;
+  if (out.status >= 200 && out.status < 300) return { ok: true };
+  return answerFailure(out.status, out.headers, explain(out.body), req);
+}

@@ -3,7 +3,7 @@ import type { WebhookNotifierConfig } from "../../config/alerting.js";
 import { systemClock, type Clock } from "../../platform/clock.js";
 import type { Logger } from "../../platform/logger.js";
 import type { AlertMessage, Notifier, SendResult, ThreadRef } from "../types.js";
-import { answerFailure, postJson } from "./post.js";
+import { postJson, resultOf } from "./post.js";
 
 /** The version of the JSON body; bumped only for a change a receiver must know about. */
 export const WEBHOOK_BODY_VERSION = 1;
@@ -96,12 +96,7 @@ export function createWebhookNotifier(
         timeoutMs: config.timeout,
         signal,
       });
-      const result: SendResult =
-        out.kind === "failed"
-          ? out.result
-          : out.status >= 200 && out.status < 300
-            ? { ok: true }
-            : answerFailure(out.status, out.headers, out.body, req);
+      const result = resultOf(out, req);
       if (!result.ok) {
         deps.logger?.warn(
           { notifier: config.name, kind: "webhook", deliveryId: message.deliveryId, ...result },
