@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from "node:child_process";
+import { freePort } from "../../scripts/bench-fleet.js";
 import { writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { join, resolve } from "node:path";
 import { ensureBinaries } from "./system.js";
 import { tempDir } from "./tmp.js";
@@ -33,18 +33,8 @@ export interface PrometheusOptions {
   scrapeInterval?: string;
 }
 
-/** A free loopback TCP port. */
-export function freePort(): Promise<number> {
-  return new Promise((res, rej) => {
-    const server = createServer();
-    server.once("error", rej);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      const port = typeof address === "object" && address ? address.port : 0;
-      server.close(() => res(port));
-    });
-  });
-}
+/** A free loopback TCP port (the bench and the tests share one). */
+export { freePort };
 
 async function until<T>(
   what: string,
