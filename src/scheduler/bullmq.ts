@@ -2,14 +2,14 @@ import type { Redis } from "ioredis";
 import { BullMqWorkQueue, type WorkEvent } from "./bullmq-work.js";
 import { InProcessScheduler, type InProcessOptions } from "./inprocess.js";
 import { RedisLease } from "./lease.js";
-import { redisOptions } from "./redis.js";
+import { redisClient, redisOptions } from "./redis.js";
 import type { JobRef, Scheduler, TriggerOutcome } from "./types.js";
 
 /** Options of the scale-out scheduler. */
 export interface BullMqSchedulerOptions extends InProcessOptions {
   redisUrl: string;
-  /** The client the lease speaks through (owned by the caller). */
-  redis: Redis;
+  /** The client the lease speaks through (the caller's); default: one of its own, closed on stop. */
+  redis?: Redis;
   /** Key prefix of every queue and the lease, e.g. `orgwatch`. */
   prefix: string;
   leaseTtlMs: number;
@@ -37,11 +37,15 @@ export class BullMqScheduler implements Scheduler {
   private readonly lease: RedisLease;
   private readonly stopping = new AbortController();
   private leading: Promise<void> | null = null;
+  private readonly ownRedis: Redis | null;
 
   constructor(private readonly options: BullMqSchedulerOptions) {
     this.inner = new InProcessScheduler(options);
+    this.ownRedis = options.redis
+      ? null
+      : redisClient(options.redisUrl, (err) => options.onRedisError?.(err));
     this.lease = new RedisLease({
-      redis: options.redis,
+      redis: options.redis ?? (this.ownRedis as Redis),
       key: `${options.prefix}:coordinator:lease`,
       ttlMs: options.leaseTtlMs,
       ...(options.leaseRetryMs === undefined ? {} : { retryMs: options.leaseRetryMs }),
@@ -111,6 +115,7 @@ export class BullMqScheduler implements Scheduler {
     await this.leading?.catch(() => undefined);
     await this.lease.release();
     await this.work.close();
+    this.ownRedis?.disconnect();
     return stopped;
   }
 }
