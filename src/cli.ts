@@ -12,6 +12,7 @@ import {
 } from "./commands/io.js";
 import { registerRun } from "./commands/run.js";
 import { registerSimulate } from "./commands/simulate.js";
+import { registerWorker } from "./commands/worker.js";
 
 /** Builds the `orgwatch` command tree; each action stores its exit code in `result`. */
 export function buildProgram(io: CommandIo, result: CommandResult): Command {
@@ -33,6 +34,7 @@ export function buildProgram(io: CommandIo, result: CommandResult): Command {
 
   registerCheck(program, io, result);
   registerRun(program, io, result);
+  registerWorker(program, io, result);
   registerHistory(program, io, result);
   registerSimulate(program, io, result);
   return program;
