@@ -1,8 +1,8 @@
 import type { Command } from "commander";
 
+import { historyPath } from "../config/storage.js";
 import { loadConfig, type LoadedConfig } from "../config/load.js";
 import { existsSync } from "node:fs";
-import { resolve } from "node:path";
 import { checkIdFor } from "../domain/job.js";
 import type { CheckResult } from "../domain/result.js";
 import { historyOf } from "../domain/state.js";
@@ -15,7 +15,14 @@ import { SalesforceClient } from "../salesforce/client.js";
 import { openStore, type SqliteHistoryStore } from "../store/index.js";
 import { reportConfig } from "./config-check.js";
 import { humanReport, jsonOrg } from "./check-output.js";
-import { CONFIG_ENV, CONFIG_HELP, configFile, type CommandIo, type CommandResult } from "./io.js";
+import {
+  CONFIG_ENV,
+  CONFIG_HELP,
+  DATA_DIR_HELP,
+  configFile,
+  type CommandIo,
+  type CommandResult,
+} from "./io.js";
 
 /** Options of `orgwatch check`. */
 export interface CheckOptions {
@@ -59,7 +66,7 @@ export async function checkCommand(opts: CheckOptions, io: CommandIo): Promise<n
   const client = clientFromEnv(io.env);
   // When the monitor's history exists, use it to tell look-alikes apart, and take logins from
   // its ledger, so this check and a running monitor share each user's budget.
-  const dbPath = resolve(config.dir, config.top.storage.sqlite);
+  const dbPath = historyPath(config, io.env.ORGWATCH_DATA_DIR);
   const store: SqliteHistoryStore | null = existsSync(dbPath) ? openStore(dbPath) : null;
   const postponed: { id: string; nextLoginAt: string }[] = [];
   let results: CheckResult[];
@@ -129,7 +136,8 @@ export function registerCheck(program: Command, io: CommandIo, result: CommandRe
       "\nExit codes: 0 every org healthy, 1 any org not (or not checked: its user's login budget\n" +
         "is spent, shared with a running monitor through storage.sqlite), 2 config or usage error.\n" +
         `Environment: ${CONFIG_ENV} (the config when --config is not given),\n` +
-        "ORGWATCH_RESOLVE='*.salesforce.com=127.0.0.1' pins host names (like curl --resolve).",
+        "ORGWATCH_RESOLVE='*.salesforce.com=127.0.0.1' pins host names (like curl --resolve),\n" +
+        `${DATA_DIR_HELP}.`,
     )
     .action((opts: Omit<CheckOptions, "config"> & { config?: string }) => {
       const file = configFile(opts.config, io);

@@ -1,9 +1,9 @@
-import { resolve } from "node:path";
 import type { Command } from "commander";
 import type { Registry } from "prom-client";
 import { runCheckOrgJob } from "../../jobs/check-org.job.js";
 import { runMaintainJob } from "../../jobs/maintain.job.js";
 
+import { historyPath } from "../config/storage.js";
 import { loadConfig, summarize, type LoadedConfig } from "../config/load.js";
 import { registerApi, type ApiMonitor } from "../http/api.js";
 import { startHttpServer, type HttpServer } from "../http/server.js";
@@ -34,7 +34,14 @@ import {
 } from "../store/index.js";
 import { clientFromEnv } from "./check.js";
 import { reportConfig } from "./config-check.js";
-import { CONFIG_ENV, CONFIG_HELP, configFile, type CommandIo, type CommandResult } from "./io.js";
+import {
+  CONFIG_ENV,
+  CONFIG_HELP,
+  DATA_DIR_HELP,
+  configFile,
+  type CommandIo,
+  type CommandResult,
+} from "./io.js";
 
 const SHUTDOWN_GRACE_MS = 10_000;
 const LISTEN_RE = /^(\[[0-9a-fA-F:]+\]|[^\s:]*):\d{1,5}$/;
@@ -97,7 +104,7 @@ export function buildRuntime(
 ): Runtime {
   const logger = opts.logger ?? createLogger({ level: opts.env.ORGWATCH_LOG_LEVEL ?? "info" });
   const clock = opts.clock ?? systemClock;
-  const store = openStoreOrExplain(resolve(config.dir, config.top.storage.sqlite));
+  const store = openStoreOrExplain(historyPath(config, opts.env.ORGWATCH_DATA_DIR));
   const passes = new BatchWriter<RecordedPass>((batch) => store.commitPasses(batch), {
     onError: (err) => {
       logger.error({ err }, "history write failed; will retry");
@@ -347,7 +354,8 @@ export function registerRun(program: Command, io: CommandIo, result: CommandResu
       "after",
       "\nServes /metrics, /healthz, /readyz and /api/v1 on server.listen; stops on SIGINT/SIGTERM.\n" +
         `Environment: ${CONFIG_ENV} (the config when --config is not given), ORGWATCH_LISTEN (like\n` +
-        "--listen), ORGWATCH_LOG_LEVEL (default info), ORGWATCH_RESOLVE (host pins, like curl --resolve).",
+        "--listen), ORGWATCH_LOG_LEVEL (default info), ORGWATCH_RESOLVE (host pins, like curl --resolve),\n" +
+        `${DATA_DIR_HELP}.`,
     )
     .action((opts: { config?: string; listen?: string }) => {
       const file = configFile(opts.config, io);
