@@ -8,7 +8,8 @@ import type { CheckResult } from "../domain/result.js";
 import { historyOf } from "../domain/state.js";
 import { systemClock } from "../platform/clock.js";
 import { OrgwatchError } from "../platform/errors.js";
-import { createHttpSend, pinnedLookup } from "../platform/http.js";
+import { pinnedLookup } from "../platform/http.js";
+import { createSender, type ProxySettings } from "../platform/http-proxy.js";
 import { mapPool } from "../platform/pool.js";
 import { checkOrg } from "../monitor/check-org.js";
 import { SalesforceClient } from "../salesforce/client.js";
@@ -33,10 +34,24 @@ export interface CheckOptions {
   force?: boolean;
 }
 
-/** Builds the Salesforce wire client from the environment (ORGWATCH_RESOLVE pins DNS names). */
+/** The egress proxies the environment names; lowercase wins, as curl and undici read them. */
+export function proxyFromEnv(env: CommandIo["env"]): ProxySettings {
+  return {
+    httpProxy: env.http_proxy ?? env.HTTP_PROXY ?? "",
+    httpsProxy: env.https_proxy ?? env.HTTPS_PROXY ?? "",
+    noProxy: env.no_proxy ?? env.NO_PROXY ?? "",
+  };
+}
+
+/**
+ * Builds the Salesforce wire client from the environment: ORGWATCH_RESOLVE pins DNS names,
+ * HTTPS_PROXY / HTTP_PROXY / NO_PROXY route every Salesforce call.
+ */
 export function clientFromEnv(env: CommandIo["env"]): SalesforceClient {
   const lookup = pinnedLookup(env.ORGWATCH_RESOLVE ?? "");
-  return new SalesforceClient(createHttpSend(lookup ? { lookup } : {}));
+  return new SalesforceClient(
+    createSender({ ...(lookup ? { lookup } : {}), proxy: proxyFromEnv(env) }),
+  );
 }
 
 /** `orgwatch check`: one pass over the orgs, concurrently; 0 all healthy, 1 any not, 2 config/usage. */
@@ -137,6 +152,7 @@ export function registerCheck(program: Command, io: CommandIo, result: CommandRe
         "is spent, shared with a running monitor through storage.sqlite), 2 config or usage error.\n" +
         `Environment: ${CONFIG_ENV} (the config when --config is not given),\n` +
         "ORGWATCH_RESOLVE='*.salesforce.com=127.0.0.1' pins host names (like curl --resolve),\n" +
+        "HTTPS_PROXY, HTTP_PROXY, NO_PROXY (egress proxies for every Salesforce call),\n" +
         `${DATA_DIR_HELP}.`,
     )
     .action((opts: Omit<CheckOptions, "config"> & { config?: string }) => {

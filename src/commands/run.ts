@@ -355,6 +355,7 @@ export function registerRun(program: Command, io: CommandIo, result: CommandResu
       "\nServes /metrics, /healthz, /readyz and /api/v1 on server.listen; stops on SIGINT/SIGTERM.\n" +
         `Environment: ${CONFIG_ENV} (the config when --config is not given), ORGWATCH_LISTEN (like\n` +
         "--listen), ORGWATCH_LOG_LEVEL (default info), ORGWATCH_RESOLVE (host pins, like curl --resolve),\n" +
+        "HTTPS_PROXY, HTTP_PROXY, NO_PROXY (egress proxies for every Salesforce call),\n" +
         `${DATA_DIR_HELP}.`,
     )
     .action((opts: { config?: string; listen?: string }) => {
