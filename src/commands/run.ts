@@ -34,6 +34,7 @@ import {
 } from "../store/index.js";
 import { clientFromEnv } from "./check.js";
 import { reportConfig } from "./config-check.js";
+import { diagnosticsFor, logFormatOf } from "./diagnostics.js";
 import {
   CONFIG_ENV,
   CONFIG_HELP,
@@ -74,7 +75,7 @@ function load(file: string, io: CommandIo): LoadedConfig | null {
     return reportConfig(config, io) === 2 ? null : config;
   } catch (err) {
     if (err instanceof OrgwatchError) {
-      io.stderr(`${err.message}\n`);
+      diagnosticsFor(io).error(err.message, err.code);
       return null;
     }
     throw err;
@@ -102,7 +103,12 @@ export function buildRuntime(
   config: LoadedConfig,
   opts: { configFile: string; env: CommandIo["env"]; clock?: Clock; logger?: Logger },
 ): Runtime {
-  const logger = opts.logger ?? createLogger({ level: opts.env.ORGWATCH_LOG_LEVEL ?? "info" });
+  const logger =
+    opts.logger ??
+    createLogger({
+      level: opts.env.ORGWATCH_LOG_LEVEL ?? "info",
+      format: logFormatOf(opts.env) ?? "json",
+    });
   const clock = opts.clock ?? systemClock;
   const store = openStoreOrExplain(historyPath(config, opts.env.ORGWATCH_DATA_DIR));
   const passes = new BatchWriter<RecordedPass>((batch) => store.commitPasses(batch), {
@@ -311,15 +317,15 @@ export async function runCommand(
   const listen = opts.listen ?? io.env.ORGWATCH_LISTEN;
   if (listen !== undefined && !LISTEN_RE.test(listen)) {
     const from = opts.listen !== undefined ? "--listen" : "ORGWATCH_LISTEN";
-    io.stderr(
-      `${from} ${listen}: must be host:port, e.g. 0.0.0.0:9464 (all interfaces) or 127.0.0.1:9464\n`,
+    diagnosticsFor(io).error(
+      `${from} ${listen}: must be host:port, e.g. 0.0.0.0:9464 (all interfaces) or 127.0.0.1:9464`,
     );
     return 2;
   }
   const config = load(opts.config, io);
   if (!config) return 2;
   if (config.top.scheduler.kind !== "inprocess") {
-    io.stderr("scheduler.kind: redis is not available yet; use kind: inprocess\n");
+    diagnosticsFor(io).error("scheduler.kind: redis is not available yet; use kind: inprocess");
     return 2;
   }
   const rt = buildRuntime(config, { configFile: opts.config, env: io.env });
@@ -354,7 +360,8 @@ export function registerRun(program: Command, io: CommandIo, result: CommandResu
       "after",
       "\nServes /metrics, /healthz, /readyz and /api/v1 on server.listen; stops on SIGINT/SIGTERM.\n" +
         `Environment: ${CONFIG_ENV} (the config when --config is not given), ORGWATCH_LISTEN (like\n` +
-        "--listen), ORGWATCH_LOG_LEVEL (default info), ORGWATCH_RESOLVE (host pins, like curl --resolve),\n" +
+        "--listen), ORGWATCH_LOG_LEVEL (default info), ORGWATCH_LOG_FORMAT (json, the default, or text;\n" +
+        "config problems follow it when set), ORGWATCH_RESOLVE (host pins, like curl --resolve),\n" +
         "HTTPS_PROXY, HTTP_PROXY, NO_PROXY (egress proxies for every Salesforce call),\n" +
         `${DATA_DIR_HELP}.`,
     )
