@@ -11,6 +11,7 @@ import { OrgwatchError } from "../platform/errors.js";
 import type { Logger } from "../platform/logger.js";
 import { openStore, type SqliteHistoryStore } from "../store/index.js";
 import { reportConfig } from "./config-check.js";
+import { diagnosticsFor } from "./diagnostics.js";
 import type { CommandIo } from "./io.js";
 
 /** Loads and reports a config; null (after the report) when it is unusable. */
@@ -20,7 +21,7 @@ export function load(file: string, io: CommandIo): LoadedConfig | null {
     return reportConfig(config, io) === 2 ? null : config;
   } catch (err) {
     if (err instanceof OrgwatchError) {
-      io.stderr(`${err.message}\n`);
+      diagnosticsFor(io).error(err.message, err.code);
       return null;
     }
     throw err;

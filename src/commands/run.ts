@@ -1,4 +1,3 @@
-import { resolve } from "node:path";
 import type { Command } from "commander";
 import type { Registry } from "prom-client";
 import { runCheckOrgJob } from "../../jobs/check-org.job.js";
@@ -8,6 +7,7 @@ import { summarize, type LoadedConfig } from "../config/load.js";
 import type { ApiMonitor } from "../http/api.js";
 import type { HttpServer } from "../http/server.js";
 import { createMetrics, createRegistry, type OrgwatchMetrics } from "../metrics/index.js";
+import { historyPath } from "../config/storage.js";
 import { Coordinator } from "../monitor/coordinator.js";
 import { Fleet } from "../monitor/fleet.js";
 import { checkOrgHandler, type CheckWorker } from "../monitor/run-loop.js";
@@ -20,7 +20,15 @@ import { InProcessScheduler } from "../scheduler/inprocess.js";
 import type { JobHandlers, JobRef, Scheduler } from "../scheduler/types.js";
 import { BatchWriter, type RecordedPass, type SqliteHistoryStore } from "../store/index.js";
 import { clientFromEnv } from "./check.js";
-import { CONFIG_ENV, CONFIG_HELP, configFile, type CommandIo, type CommandResult } from "./io.js";
+import { diagnosticsFor, logFormatOf } from "./diagnostics.js";
+import {
+  CONFIG_ENV,
+  CONFIG_HELP,
+  DATA_DIR_HELP,
+  configFile,
+  type CommandIo,
+  type CommandResult,
+} from "./io.js";
 import { buildAlerting, listenOrExplain, load, openStoreOrExplain } from "./run-parts.js";
 import { buildScaleOut, catchUp, type ScaleOut } from "./run-redis.js";
 
@@ -56,9 +64,14 @@ export function buildRuntime(
   config: LoadedConfig,
   opts: { configFile: string; env: CommandIo["env"]; clock?: Clock; logger?: Logger },
 ): Runtime {
-  const logger = opts.logger ?? createLogger({ level: opts.env.ORGWATCH_LOG_LEVEL ?? "info" });
+  const logger =
+    opts.logger ??
+    createLogger({
+      level: opts.env.ORGWATCH_LOG_LEVEL ?? "info",
+      format: logFormatOf(opts.env) ?? "json",
+    });
   const clock = opts.clock ?? systemClock;
-  const store = openStoreOrExplain(resolve(config.dir, config.top.storage.sqlite));
+  const store = openStoreOrExplain(historyPath(config, opts.env.ORGWATCH_DATA_DIR));
   const passes = new BatchWriter<RecordedPass>((batch) => store.commitPasses(batch), {
     onError: (err) => {
       logger.error({ err }, "history write failed; will retry");
@@ -264,8 +277,8 @@ export async function runCommand(
   const listen = opts.listen ?? io.env.ORGWATCH_LISTEN;
   if (listen !== undefined && !LISTEN_RE.test(listen)) {
     const from = opts.listen !== undefined ? "--listen" : "ORGWATCH_LISTEN";
-    io.stderr(
-      `${from} ${listen}: must be host:port, e.g. 0.0.0.0:9464 (all interfaces) or 127.0.0.1:9464\n`,
+    diagnosticsFor(io).error(
+      `${from} ${listen}: must be host:port, e.g. 0.0.0.0:9464 (all interfaces) or 127.0.0.1:9464`,
     );
     return 2;
   }
@@ -313,7 +326,10 @@ export function registerRun(program: Command, io: CommandIo, result: CommandResu
       "after",
       "\nServes /metrics, /healthz, /readyz and /api/v1 on server.listen; stops on SIGINT/SIGTERM.\n" +
         `Environment: ${CONFIG_ENV} (the config when --config is not given), ORGWATCH_LISTEN (like\n` +
-        "--listen), ORGWATCH_LOG_LEVEL (default info), ORGWATCH_RESOLVE (host pins, like curl --resolve).",
+        "--listen), ORGWATCH_LOG_LEVEL (default info), ORGWATCH_LOG_FORMAT (json, the default, or text;\n" +
+        "config problems follow it when set), ORGWATCH_RESOLVE (host pins, like curl --resolve),\n" +
+        "HTTPS_PROXY, HTTP_PROXY, NO_PROXY (egress proxies for every Salesforce call),\n" +
+        `${DATA_DIR_HELP}.`,
     )
     .action((opts: { config?: string; listen?: string }) => {
       const file = configFile(opts.config, io);
