@@ -13,6 +13,7 @@ import { benchStore } from "./bench-store.js";
 import { checksSection } from "./bench-checks.js";
 import { coordinatorSection } from "./bench-coordinator.js";
 import { metricsSection } from "./bench-metrics.js";
+import { querySection } from "./bench-query.js";
 import { runBenchJson, type BenchJsonOptions } from "./bench-json.js";
 import { verdictTable } from "./bench-targets.js";
 
@@ -136,6 +137,7 @@ export const SECTIONS: BenchSection[] = [
   checksSection,
   coordinatorSection,
   metricsSection,
+  querySection,
   {
     name: "store",
     run: () => {
