@@ -11,6 +11,7 @@ import {
   type CommandResult,
 } from "./commands/io.js";
 import { registerRun } from "./commands/run.js";
+import { registerShare } from "./commands/share.js";
 import { registerSimulate } from "./commands/simulate.js";
 
 /** Builds the `orgwatch` command tree; each action stores its exit code in `result`. */
@@ -35,6 +36,7 @@ export function buildProgram(io: CommandIo, result: CommandResult): Command {
   registerRun(program, io, result);
   registerHistory(program, io, result);
   registerSimulate(program, io, result);
+  registerShare(program, io, result);
   return program;
 }
 

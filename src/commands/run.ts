@@ -33,6 +33,7 @@ import {
   type SqliteHistoryStore,
 } from "../store/index.js";
 import { clientFromEnv } from "./check.js";
+import { accessSettings, registerStatusPage } from "./page-wiring.js";
 import { reportConfig } from "./config-check.js";
 import { CONFIG_ENV, CONFIG_HELP, configFile, type CommandIo, type CommandResult } from "./io.js";
 
@@ -241,7 +242,8 @@ async function listenOrExplain(rt: Runtime): Promise<HttpServer> {
       ready: () => rt.ready,
       logger: rt.logger,
       routes: (app) => {
-        registerApi(app, { monitor: rt.api, apiToken: rt.config.top.server.apiToken ?? null });
+        registerApi(app, { monitor: rt.api, ...accessSettings(rt) });
+        registerStatusPage(app, rt);
       },
     });
   } catch (err) {

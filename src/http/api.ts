@@ -1,6 +1,8 @@
-import { timingSafeEqual } from "node:crypto";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { CheckNowOutcome, OrgStatus } from "../monitor/views.js";
+import { systemClock } from "../platform/clock.js";
+import { decideAccess, rememberAccess, type Access } from "./access.js";
+import { sendLogin, sendRefusal } from "./page-login.js";
 import { errorSchema, orgIdParamsSchema, orgStatusSchema } from "./api-types.js";
 
 /** What the API needs from the running monitor. */
@@ -16,34 +18,38 @@ export interface ApiOptions {
   monitor: ApiMonitor;
   /** Bearer token; when absent the API answers only loopback callers. */
   apiToken: string | null;
+  /** Signs share links (`server.shareSecret`); absent or null: share links are off. */
+  shareSecret?: string | null;
+  /** The clock for login cookies and share links (default: the system clock). */
+  now?: () => number;
 }
 
-const LOOPBACK = new Set(["127.0.0.1", "::1", "::ffff:127.0.0.1"]);
-
-function allowed(req: FastifyRequest, apiToken: string | null): boolean {
-  if (apiToken === null) return LOOPBACK.has(req.socket.remoteAddress ?? "");
-  const given = /^Bearer (.+)$/.exec(req.headers.authorization ?? "")?.[1] ?? "";
-  const a = Buffer.from(given);
-  const b = Buffer.from(apiToken);
-  return a.length === b.length && timingSafeEqual(a, b);
-}
-
-function deny(reply: FastifyReply, apiToken: string | null): FastifyReply {
-  return reply.code(apiToken === null ? 403 : 401).send({
-    error:
-      apiToken === null
-        ? "the API answers loopback callers only; set server.apiToken to use it remotely"
-        : "missing or wrong bearer token (server.apiToken)",
-  });
+/** Answers what the access decision refused: JSON for the API, a page for the status page. */
+async function refuse(req: FastifyRequest, reply: FastifyReply, access: Access): Promise<void> {
+  if (access.kind === "login") await sendLogin(reply, req.url);
+  if (access.kind !== "denied") return;
+  if (req.url.startsWith("/api/")) await reply.code(access.status).send({ error: access.error });
+  else await sendRefusal(reply, access.status, access.error);
 }
 
 const notFound = (id: string): { error: string } => ({ error: `no org "${id}" in the config` });
 
-/** Registers `/api/v1`: read an org's status, force a check now. Auth is one hook for all. */
+/**
+ * Registers `/api/v1`: read an org's status, force a check now. Auth is one hook for every
+ * route, the status page's included (`decideAccess`): bearer token, the page's login cookie,
+ * loopback when no token is set, or a share link for its own org's page and check-now.
+ */
 export function registerApi(app: FastifyInstance, options: ApiOptions): void {
-  const { monitor, apiToken } = options;
+  const { monitor } = options;
+  const rules = {
+    apiToken: options.apiToken,
+    shareSecret: options.shareSecret ?? null,
+    now: options.now ?? (() => systemClock.now()),
+  };
   app.addHook("onRequest", async (req, reply) => {
-    if (req.url.startsWith("/api/") && !allowed(req, apiToken)) await deny(reply, apiToken);
+    const access = decideAccess(req, rules);
+    rememberAccess(req, access);
+    await refuse(req, reply, access);
   });
   app.get<{ Params: { id: string } }>(
     "/api/v1/orgs/:id",
