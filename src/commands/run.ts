@@ -347,7 +347,8 @@ export function registerRun(program: Command, io: CommandIo, result: CommandResu
     )
     .addHelpText(
       "after",
-      "\nServes /metrics, /healthz, /readyz and /api/v1 on server.listen; stops on SIGINT/SIGTERM.\n" +
+      "\nServes /metrics, /healthz, /readyz, /api/v1 and the status page (/) on server.listen;\n" +
+        "stops on SIGINT/SIGTERM.\n" +
         `Environment: ${CONFIG_ENV} (the config when --config is not given), ORGWATCH_LISTEN (like\n` +
         "--listen), ORGWATCH_LOG_LEVEL (default info), ORGWATCH_RESOLVE (host pins, like curl --resolve).",
     )

@@ -42,18 +42,37 @@ function piece(value: unknown): string {
 }
 
 const URL_RE = /https?:\/\/[^\s()<>"']+[^\s()<>"'.,;:]/g;
+// A fix step's "Setup → Users (https://…)": the page name becomes the link, the URL its target.
+const SETUP_RE = /(Setup → )([^()→]+?) \((https?:\/\/[^\s()<>"']+)\)/g;
 
-/** Escapes text and turns its http(s) URLs (the fix steps' Setup links) into links. */
-export function linkify(text: string): Html {
+function urls(text: string): string {
   let out = "";
   let last = 0;
   for (const m of text.matchAll(URL_RE)) {
     const at = m.index;
     out += esc(text.slice(last, at));
-    out += `<a href="${esc(m[0])}" target="_blank" rel="noopener noreferrer">${esc(m[0])}</a>`;
+    // A URL followed by a placeholder ("…app_id=<0Ci id>") is a template, not a link.
+    const template = text[at + m[0].length] === "<";
+    out += template ? esc(m[0]) : anchor(m[0], m[0]);
     last = at + m[0].length;
   }
-  return { html: out + esc(text.slice(last)) };
+  return out + esc(text.slice(last));
+}
+
+function anchor(href: string, label: string): string {
+  return `<a href="${esc(href)}" target="_blank" rel="noopener noreferrer">${esc(label)}</a>`;
+}
+
+/** Escapes text and turns its http(s) URLs (the fix steps' Setup links) into links. */
+export function linkify(text: string): Html {
+  let out = "";
+  let last = 0;
+  for (const m of text.matchAll(SETUP_RE)) {
+    const [whole, setup = "", label = "", href = ""] = m;
+    out += urls(text.slice(last, m.index)) + esc(setup) + anchor(href, label);
+    last = m.index + whole.length;
+  }
+  return { html: out + urls(text.slice(last)) };
 }
 
 /** "3 min ago", "2 h ago", "in 4 min": how far an ISO time is from now. */
@@ -87,12 +106,15 @@ header .who{margin-left:auto;font-size:.85rem;opacity:.8}
 main{max-width:1100px;margin:0 auto;padding:1rem}
 h1{font-size:1.35rem;margin:.2rem 0 .6rem;overflow-wrap:anywhere}
 h2{font-size:1.1rem;margin:1.4rem 0 .5rem}
+section>h2:first-child{margin-top:.2rem}
 section{background:#fff;border:1px solid #dde1e7;border-radius:8px;padding:.8rem 1rem;margin:.8rem 0}
 a{color:#0b5cad}
 .muted{color:#5d6675}
 .cards{display:grid;grid-template-columns:repeat(auto-fit,minmax(9rem,1fr));gap:.6rem}
-.card{background:#fff;border:1px solid #dde1e7;border-radius:8px;padding:.6rem .8rem}
-.card b{display:block;font-size:1.6rem}
+.card{background:#fff;border:1px solid #dde1e7;border-radius:8px;padding:.6rem .8rem;color:#454d5b;text-decoration:none}
+.card:hover{border-color:#0b5cad}
+.card b{display:block;font-size:1.6rem;color:#1d2430}
+#count-unhealthy b{color:#9b1c1c}#count-healthy b{color:#17612c}
 .state{display:inline-block;padding:.05rem .5rem;border-radius:99px;font-size:.85rem;font-weight:600}
 .s-healthy{background:#dff3e4;color:#17612c}.s-unhealthy{background:#fde2e1;color:#9b1c1c}.s-unknown{background:#e8eaef;color:#454d5b}
 .cause{font-family:ui-monospace,SFMono-Regular,Menlo,monospace;font-size:.85rem;overflow-wrap:anywhere}
@@ -100,6 +122,7 @@ table{width:100%;border-collapse:collapse}
 th,td{text-align:left;padding:.4rem .5rem;border-bottom:1px solid #eceef2;vertical-align:top}
 th{font-size:.8rem;text-transform:uppercase;letter-spacing:.03em;color:#5d6675}
 td{overflow-wrap:anywhere}
+td.nowrap{white-space:nowrap;overflow-wrap:normal}
 form.filters{display:flex;flex-wrap:wrap;gap:.5rem;align-items:end}
 form.filters label{display:flex;flex-direction:column;font-size:.8rem;color:#5d6675;flex:1 1 9rem}
 input,select,button{font:inherit;padding:.4rem .5rem;border:1px solid #b9c0cb;border-radius:6px;background:#fff;min-width:0;max-width:100%}
@@ -118,8 +141,9 @@ dl.facts dt{color:#5d6675}dl.facts dd{margin:0;overflow-wrap:anywhere}
  main{padding:.6rem}
  table.list thead{display:none}
  table.list tr{display:block;border-bottom:1px solid #dde1e7;padding:.4rem 0}
- table.list td{display:block;border:0;padding:.1rem .2rem}
- table.list td[data-label]::before{content:attr(data-label) ": ";color:#5d6675;font-size:.8rem}
+ table.list td{display:inline-block;border:0;padding:.1rem .6rem .1rem .2rem;white-space:normal}
+ table.list td:first-child{display:block;font-weight:600}
+ table.list td[data-label]:not(:first-child)::before{content:attr(data-label) ": ";color:#5d6675;font-size:.8rem}
 }`;
 
 /** Everything a page needs around its body. */

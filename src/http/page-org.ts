@@ -1,6 +1,7 @@
 import { CAUSE_OWNERS, type CauseId } from "../domain/causes.js";
 import type { Incident } from "../domain/incident.js";
 import type { OrgHealth } from "../domain/state.js";
+import { STAGE_IDS } from "../domain/stages.js";
 import { causeTitle } from "../monitor/cause-info.js";
 import type { OrgStatus } from "../monitor/views.js";
 import type { StoredCheck, StoredStage } from "../store/index.js";
@@ -51,6 +52,13 @@ function stageChip(s: StoredStage): Html {
   >`;
 }
 
+/** The network stages in the order they run (the store hands them back in any order). */
+function inRunOrder(stages: StoredStage[]): StoredStage[] {
+  return stages
+    .filter((s) => s.stage !== "local")
+    .sort((a, b) => STAGE_IDS.indexOf(a.stage) - STAGE_IDS.indexOf(b.stage));
+}
+
 function timeline(checks: StoredCheck[], nowMs: number): Html {
   if (checks.length === 0) return html`<p class="muted">No check recorded yet.</p>`;
   const rows = checks.map(
@@ -61,7 +69,7 @@ function timeline(checks: StoredCheck[], nowMs: number): Html {
           ${c.healthy ? stateChip("healthy") : html`<span class="cause">${c.cause ?? "failed"}</span>`}
         </td>
         <td data-label="Stages">
-          <div class="stages">${c.stages.filter((s) => s.stage !== "local").map(stageChip)}</div>
+          <div class="stages">${inRunOrder(c.stages).map(stageChip)}</div>
         </td>
       </tr>`,
   );

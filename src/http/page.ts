@@ -1,11 +1,14 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { Incident } from "../domain/incident.js";
+import type { FleetSummary, OrgPage, OrgQuery } from "../monitor/fleet-query.js";
 import type { OrgStatus } from "../monitor/views.js";
+import { OrgwatchError } from "../platform/errors.js";
 import type { StoredCheck } from "../store/index.js";
 import { accessOf } from "./access.js";
 import { sameText, sessionCookie, signSession } from "./page-auth.js";
 import { CHECK_NOW_SCRIPT } from "./page-check.js";
-import { html, sendPage } from "./page-html.js";
+import { filtersOf, fleetPageBody, queryOf } from "./page-fleet.js";
+import { sendPage } from "./page-html.js";
 import { safeNext, sendLogin, sendRefusal } from "./page-login.js";
 import { orgPageBody } from "./page-org.js";
 
@@ -17,6 +20,10 @@ export interface PageSource {
   checks(orgId: string, limit: number): StoredCheck[];
   /** The org's incidents, newest first. */
   incidents(orgId: string, limit: number): Incident[];
+  /** Exact counts of the fleet by state and cause. */
+  summary(): FleetSummary;
+  /** One page of orgs matching the filters (throws an OrgwatchError on a foreign cursor). */
+  list(query: OrgQuery): OrgPage;
 }
 
 /** Options of the status page. */
@@ -66,6 +73,26 @@ function orgPage(
   });
 }
 
+function fleetPage(
+  reply: FastifyReply,
+  o: PageOptions,
+  query: Record<string, unknown>,
+): FastifyReply {
+  const filters = filtersOf(query);
+  let page: OrgPage;
+  try {
+    page = o.source.list(queryOf(filters));
+  } catch (err) {
+    if (!(err instanceof OrgwatchError)) throw err;
+    // A cursor from before a restart or from elsewhere: start again from the first page.
+    filters.problems.push("that page link is stale; showing the first page");
+    filters.cursor = null;
+    page = o.source.list(queryOf(filters));
+  }
+  const body = fleetPageBody(o.source.summary(), filters, page, o.now());
+  return sendPage(reply, 200, { title: "Fleet", body, who: null, fleetLink: true });
+}
+
 /** The login form's fields, whichever body parser ran (ours, or one registered elsewhere). */
 function formOf(body: unknown): Record<string, string> {
   if (typeof body === "string") return Object.fromEntries(new URLSearchParams(body));
@@ -100,8 +127,8 @@ function registerLogin(app: FastifyInstance, o: PageOptions): void {
 }
 
 /**
- * Registers the status page: `/orgs/{id}` (and `/` once the fleet view is there), the login
- * form, and `/share/{token}`. The auth hook in api.ts has already decided who may see what.
+ * Registers the status page: the fleet at `/` (counts, causes, a filtered table of orgs), one
+ * org at `/orgs/{id}`, the login form, and `/share/{token}`. The auth hook in api.ts has already decided who may see what.
  */
 export function registerPage(app: FastifyInstance, o: PageOptions): void {
   // Scoped, so a urlencoded parser registered by another route group does not clash with ours.
@@ -126,12 +153,7 @@ export function registerPage(app: FastifyInstance, o: PageOptions): void {
     if (access.kind !== "share") return sendRefusal(reply, 403, "not a share link");
     return orgPage(reply, o, access.orgId, access);
   });
-  app.get("/", async (_req, reply) =>
-    sendPage(reply, 200, {
-      title: "Fleet",
-      body: html`<h1>Fleet</h1>`,
-      who: null,
-      fleetLink: true,
-    }),
+  app.get<{ Querystring: Record<string, unknown> }>("/", async (req, reply) =>
+    fleetPage(reply, o, req.query),
   );
 }

@@ -108,7 +108,13 @@ describe("page HTML", () => {
     expect(step).toContain(
       '<a href="https://acme.my.salesforce.com/lightning/setup/ManageUsers/home" target="_blank" rel="noopener noreferrer">',
     );
-    expect(step).toContain("&lt;img src=x&gt;");
+    expect(step).toContain('rel="noopener noreferrer">Users</a>. &lt;img src=x&gt;');
+    // A URL ending in a placeholder is a template to fill in, not a link.
+    const template = linkify("open https://x.my.salesforce.com/a?app_id=<0Ci id> here").html;
+    expect(template).toBe("open https://x.my.salesforce.com/a?app_id=&lt;0Ci id&gt; here");
+    expect(linkify("see https://status.salesforce.com.").html).toContain(
+      '<a href="https://status.salesforce.com" target="_blank" rel="noopener noreferrer">https://status.salesforce.com</a>.',
+    );
     expect(linkify("javascript:alert(1)").html).toBe("javascript:alert(1)");
   });
 });
