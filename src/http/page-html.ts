@@ -128,6 +128,7 @@ form.filters label{display:flex;flex-direction:column;font-size:.8rem;color:#5d6
 input,select,button{font:inherit;padding:.4rem .5rem;border:1px solid #b9c0cb;border-radius:6px;background:#fff;min-width:0;max-width:100%}
 button{background:#0b5cad;color:#fff;border-color:#0b5cad;cursor:pointer;font-weight:600}
 button[disabled]{opacity:.6}
+button.link{background:none;border:0;color:#fff;font-weight:400;padding:0;text-decoration:underline}
 ol.fix li{margin:.35rem 0;overflow-wrap:anywhere}
 .stages{display:flex;flex-wrap:wrap;gap:.25rem}
 .st{font-size:.75rem;padding:.05rem .4rem;border-radius:4px;white-space:nowrap}
@@ -154,6 +155,8 @@ export interface LayoutOptions {
   who: string | null;
   /** Whether the header links to the fleet page (not on share pages). */
   fleetLink: boolean;
+  /** Whether the header offers "Sign out" (a login through the token form). */
+  signOut?: boolean;
   /** Inline script run after the body (given the nonce of the page's CSP). */
   script?: string;
 }
@@ -176,6 +179,13 @@ export function sendPage(reply: FastifyReply, status: number, o: LayoutOptions):
         <header>
           ${o.fleetLink ? html`<a href="/">orgwatch</a>` : html`<span>orgwatch</span>`}
           ${o.who === null ? "" : html`<span class="who">${o.who}</span>`}
+          ${
+            o.signOut === true
+              ? html`<form method="post" action="/logout" class="who">
+                  <button type="submit" class="link">Sign out</button>
+                </form>`
+              : ""
+          }
         </header>
         <main>${o.body}</main>
         ${

@@ -156,8 +156,7 @@ export function orgPageBody(d: OrgPageData, mode: OrgPageMode, nowMs: number): H
       </button>
       <p id="check-result" role="status" hidden></p>
       <p class="muted">
-        A check logs in to Salesforce once; it waits while the integration user's hourly login
-        budget is spent.
+        Each check logs in to Salesforce once, from the integration user's hourly login budget.
       </p>
     </section>
     <div

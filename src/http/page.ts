@@ -69,6 +69,7 @@ function orgPage(
     body,
     who,
     fleetLink: share === null,
+    signOut: share === null && o.apiToken !== null,
     script: CHECK_NOW_SCRIPT,
   });
 }
@@ -90,7 +91,13 @@ function fleetPage(
     page = o.source.list(queryOf(filters));
   }
   const body = fleetPageBody(o.source.summary(), filters, page, o.now());
-  return sendPage(reply, 200, { title: "Fleet", body, who: null, fleetLink: true });
+  return sendPage(reply, 200, {
+    title: "Fleet",
+    body,
+    who: null,
+    fleetLink: true,
+    signOut: o.apiToken !== null,
+  });
 }
 
 /** The login form's fields, whichever body parser ran (ours, or one registered elsewhere). */

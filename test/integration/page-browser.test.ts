@@ -140,6 +140,19 @@ describe("status page in chromium", () => {
       .poll(() => page.locator("#check-result").textContent())
       .toMatch(/429 Too Many Requests: .*Retry after .* \(in \d+ min\)/);
     await shot(page, "05-org-budget-429");
+
+    // A check already running (asked through the API, its token request held 4 s): 409, then
+    // the page still shows that check's result.
+    fx.sim.control.setFault("stark", "token", { kind: "slow", delayMs: 4000 });
+    expect(await apiCheck("stark")).toBe(202);
+    await page.goto(`${orgwatch.url}/orgs/stark`);
+    await page.locator("#check-now").click();
+    await expect.poll(() => page.locator("#check-result").textContent()).toContain("409 Conflict");
+    await shot(page, "06-org-running-409");
+    await expect
+      .poll(() => page.locator("#check-result").textContent(), { timeout: 20_000 })
+      .toContain("Checked: healthy");
+    fx.sim.control.clearFaults("stark");
     storage = await context.storageState();
     const html = await page.content();
     for (const secret of [TOKEN, SHARE_SECRET, "PRIVATE KEY"]) expect(html).not.toContain(secret);
@@ -155,8 +168,8 @@ describe("status page in chromium", () => {
     });
     const page = await context.newPage();
     for (const [path, name] of [
-      ["/orgs/umbrella", "06-phone-org"],
-      ["/?state=any", "07-phone-fleet"],
+      ["/orgs/umbrella", "07-phone-org"],
+      ["/?state=any", "08-phone-fleet"],
     ] as const) {
       await page.goto(`${orgwatch.url}${path}`);
       const width = Number(await page.evaluate("document.documentElement.scrollWidth"));
@@ -184,7 +197,7 @@ describe("status page in chromium", () => {
     await expect
       .poll(() => page.locator("#check-result").textContent(), { timeout: 20_000 })
       .toContain("Checked: unhealthy (user_not_preauthorized)");
-    await shot(page, "08-share-link");
+    await shot(page, "09-share-link");
 
     // The same browser, with the link's token in hand, gets nothing else.
     const token = link.split("/share/")[1] ?? "";
@@ -203,7 +216,7 @@ describe("status page in chromium", () => {
     await page.goto(`${orgwatch.url}/orgs/globex`);
     expect(await page.locator('input[name="token"]').count()).toBe(1);
     expect(await page.content()).not.toContain("api_disabled");
-    await shot(page, "09-share-other-org-refused");
+    await shot(page, "10-share-other-org-refused");
     await context.close();
   });
 });

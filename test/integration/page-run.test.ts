@@ -99,6 +99,10 @@ describe("status page access", () => {
     for (const secret of [TOKEN, SHARE_SECRET, "PRIVATE KEY", fx.id.privateKeyPem.slice(40, 80)]) {
       expect(page.text).not.toContain(secret);
     }
+    expect(page.text).toContain('action="/logout"');
+    const out = await fetch(`${orgwatch.url}/logout`, { method: "POST", redirect: "manual" });
+    expect(out.status).toBe(303);
+    expect(out.headers.get("set-cookie")).toMatch(/^orgwatch_session=; .*Max-Age=0/);
   });
 
   it("a cookie alone cannot POST to the API without the page's header", async () => {
