@@ -179,6 +179,15 @@ export const topSchema = z.strictObject({
             kind: z.literal("redis"),
             concurrency: z.number().int().min(1).max(1024).default(32),
             redisUrl: z.string().regex(/^rediss?:\/\//, "must be a redis:// or rediss:// URL"),
+            // Every queue and the coordinator lease live under this key prefix.
+            prefix: z
+              .string()
+              .regex(/^[A-Za-z0-9_.-]{1,64}$/, "must be 1-64 letters, digits, _ . or -")
+              .default("orgwatch"),
+            // A standby takes over at most this long (plus a second) after the active one dies.
+            leaseTtl: durationField.prefault("10s"),
+            // A worker that stops renewing a job's lock this long (killed) gets it run elsewhere.
+            stalledAfter: durationField.prefault("30s"),
           }),
         ],
         { error: () => "kind must be inprocess or redis" },
