@@ -18,6 +18,7 @@ import {
   type CommandResult,
 } from "./commands/io.js";
 import { registerRun } from "./commands/run.js";
+import { registerShare } from "./commands/share.js";
 import { registerSimulate } from "./commands/simulate.js";
 import { registerWorker } from "./commands/worker.js";
 
@@ -50,6 +51,7 @@ export function buildProgram(io: CommandIo, result: CommandResult): Command {
   registerWorker(program, io, result);
   registerHistory(program, io, result);
   registerSimulate(program, io, result);
+  registerShare(program, io, result);
   return program;
 }
 

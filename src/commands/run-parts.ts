@@ -1,8 +1,9 @@
+import type { FastifyInstance } from "fastify";
 import type { Registry } from "prom-client";
 import { AlertEngine } from "../alerting/engine.js";
 import { createNotifier } from "../alerting/notifiers/index.js";
 import { loadConfig, type LoadedConfig } from "../config/load.js";
-import { registerApi, type ApiMonitor } from "../http/api.js";
+import { registerApi, type ApiMonitor, type ApiOptions } from "../http/api.js";
 import { startHttpServer, type HttpServer } from "../http/server.js";
 import { createAlertingMetrics } from "../metrics/index.js";
 import type { Fleet } from "../monitor/fleet.js";
@@ -86,7 +87,10 @@ export async function listenOrExplain(opts: {
   ready: () => boolean;
   logger: Logger;
   api: ApiMonitor;
-  apiToken: string | null;
+  /** The API token, share secret and clock the one auth hook decides with. */
+  access: Pick<ApiOptions, "apiToken" | "shareSecret" | "now">;
+  /** The status page's routes, registered after the API (so behind its auth hook). */
+  page?: (app: FastifyInstance) => void;
 }): Promise<HttpServer> {
   try {
     return await startHttpServer({
@@ -95,7 +99,8 @@ export async function listenOrExplain(opts: {
       ready: opts.ready,
       logger: opts.logger,
       routes: (app) => {
-        registerApi(app, { monitor: opts.api, apiToken: opts.apiToken });
+        registerApi(app, { monitor: opts.api, ...opts.access });
+        opts.page?.(app);
       },
     });
   } catch (err) {

@@ -20,6 +20,7 @@ import { InProcessScheduler } from "../scheduler/inprocess.js";
 import type { JobHandlers, JobRef, Scheduler } from "../scheduler/types.js";
 import { BatchWriter, type RecordedPass, type SqliteHistoryStore } from "../store/index.js";
 import { clientFromEnv } from "./check.js";
+import { accessSettings, registerStatusPage } from "./page-wiring.js";
 import { diagnosticsFor, logFormatOf } from "./diagnostics.js";
 import {
   CONFIG_ENV,
@@ -171,7 +172,10 @@ export async function startRuntime(rt: Runtime): Promise<void> {
     ready: () => rt.ready,
     logger: rt.logger,
     api: rt.api,
-    apiToken: rt.config.top.server.apiToken ?? null,
+    access: accessSettings(rt),
+    page: (app) => {
+      registerStatusPage(app, rt);
+    },
   });
   const scaleOut = rt.scaleOut;
   if (!scaleOut) {
@@ -302,7 +306,8 @@ export function registerRun(program: Command, io: CommandIo, result: CommandResu
     )
     .addHelpText(
       "after",
-      "\nServes /metrics, /healthz, /readyz and /api/v1 on server.listen; stops on SIGINT/SIGTERM.\n" +
+      "\nServes /metrics, /healthz, /readyz, /api/v1 and the status page (/) on server.listen;\n" +
+        "stops on SIGINT/SIGTERM.\n" +
         `Environment: ${CONFIG_ENV} (the config when --config is not given), ORGWATCH_LISTEN (like\n` +
         "--listen), ORGWATCH_LOG_LEVEL (default info), ORGWATCH_LOG_FORMAT (json, the default, or text;\n" +
         "config problems follow it when set), ORGWATCH_RESOLVE (host pins, like curl --resolve),\n" +
