@@ -153,6 +153,13 @@ function labelVariable(name: string, label: string, definition: string): Record<
 }
 
 /**
+ * The instances of the chosen job, except a scale-out coordinator on standby (lease not held):
+ * it is the one of an HA pair whose numbers are not the fleet's.
+ */
+export const INSTANCES =
+  'query_result(max by (instance) (orgwatch_orgs{job="$job"}) unless on (instance) (orgwatch_coordinator_lease_held{job="$job"} == 0))';
+
+/**
  * Data source, then one orgwatch (job, instance: an HA pair is two instances with the same orgs,
  * so exactly one is shown), then the org. The org variable lists nothing with `metrics.perOrg:
  * false`; the fleet panels do not use it and the per-org panels say why they are empty.
@@ -169,7 +176,10 @@ function variables(multiOrg: boolean): unknown[] {
       hide: 0,
     },
     labelVariable("job", "Job", "label_values(orgwatch_orgs, job)"),
-    labelVariable("instance", "Instance", 'label_values(orgwatch_orgs{job="$job"}, instance)'),
+    {
+      ...labelVariable("instance", "Instance", INSTANCES),
+      regex: '/instance="([^"]+)"/',
+    },
     multiOrg ? { ...org, multi: true, includeAll: true, allValue: ".+" } : org,
   ];
 }

@@ -1,4 +1,6 @@
 import { readFileSync } from "node:fs";
+import { Gauge } from "prom-client";
+import { INSTANCES } from "../../scripts/grafana/builders.js";
 import { CAUSE_IDS, CAUSE_SUMMARIES } from "../../src/domain/causes.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { CheckResult } from "../../src/domain/result.js";
@@ -94,8 +96,16 @@ let servers: HttpServer[] = [];
 let fleetOnly = "";
 let prom: PrometheusHandle;
 
-async function orgwatchMetrics(perOrg: boolean): Promise<HttpServer> {
+async function orgwatchMetrics(perOrg: boolean, standby = false): Promise<HttpServer> {
   const registry = createRegistry();
+  // A scale-out coordinator on standby says so (orgwatch_coordinator_lease_held 0).
+  if (standby) {
+    new Gauge({
+      name: "orgwatch_coordinator_lease_held",
+      help: "lease",
+      registers: [registry],
+    }).set(0);
+  }
   const metrics = createMetrics({ registry, perOrg, orgs: () => ORGS });
   for (const r of RESULTS) metrics.recordResult(r);
   metrics.observeSchedulerLag(2);
@@ -106,7 +116,7 @@ async function orgwatchMetrics(perOrg: boolean): Promise<HttpServer> {
 beforeAll(async () => {
   servers = [
     await orgwatchMetrics(true),
-    await orgwatchMetrics(true),
+    await orgwatchMetrics(true, true),
     await orgwatchMetrics(false),
   ];
   const hosts = servers.map((s) => new URL(s.url).host);
@@ -146,6 +156,12 @@ describe("dashboard queries against a real Prometheus", () => {
       (await prom.query('sum(orgwatch_orgs{state="unhealthy", instance!~"' + fleetOnly + '"})'))[0]
         ?.value[1],
     ).toBe("4");
+  });
+
+  it("offers every instance of the job but a standby coordinator", async () => {
+    const inner = /^query_result\((.*)\)$/.exec(INSTANCES)?.[1] ?? "";
+    const rows = await prom.query(substitute(inner));
+    expect(rows.map((r) => r.metric.instance).sort()).toEqual([instance, fleetOnly].sort());
   });
 
   it("puts each cause's one-line summary beside its id", async () => {
