@@ -68,6 +68,22 @@ async function apiErrors(err: FastifyError, _req: FastifyRequest, reply: Fastify
   return reply.code(status).send({ error: err.message });
 }
 
+/**
+ * Fastify's validator drops unknown properties silently (removeAdditional), so `?stat=unhealthy`
+ * would list every org: this rejects a query field the route does not know, naming it.
+ */
+function knownQueryOnly(schema: { properties: object }) {
+  const known = new Set(Object.keys(schema.properties));
+  return async (req: FastifyRequest, reply: FastifyReply): Promise<void> => {
+    const unknown = Object.keys(req.query as object).find((k) => !known.has(k));
+    if (unknown === undefined) return;
+    await reply.code(400).send({
+      error: `${unknown}: not a filter of this route; use ${[...known].join(", ")}`,
+      field: unknown,
+    });
+  };
+}
+
 interface ListQuery {
   state?: OrgHealth;
   cause?: CauseId;
@@ -105,6 +121,7 @@ function registerOrgRoutes(app: FastifyInstance, monitor: ApiMonitor): void {
         querystring: orgQuerySchema,
         response: { 200: orgPageSchema, 400: errorSchema },
       },
+      preValidation: knownQueryOnly(orgQuerySchema),
     },
     async (req, reply) => {
       const q = req.query;
