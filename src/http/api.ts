@@ -7,6 +7,7 @@ import {
   type OrgPage,
   type OrgQuery,
 } from "../monitor/fleet-query.js";
+import { wordsOf } from "../monitor/fleet-index.js";
 import type { OrgDetail } from "../monitor/org-detail.js";
 import type { CheckNowOutcome } from "../monitor/views.js";
 import { registerAuth } from "./api-auth.js";
@@ -129,6 +130,11 @@ function registerOrgRoutes(app: FastifyInstance, monitor: ApiMonitor): void {
         return reply
           .code(400)
           .send({ error: "cursor: not a cursor from this API", field: "cursor" });
+      }
+      // Text made only of separators has no word to look up; it would list every org.
+      if (q.text !== undefined && wordsOf(q.text).length === 0) {
+        const error = "text: give a word of an org's id or name (letters or digits)";
+        return reply.code(400).send({ error, field: "text" });
       }
       return monitor.orgs(q);
     },
