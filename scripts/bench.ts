@@ -15,6 +15,7 @@ import { checksSection } from "./bench-checks.js";
 import { coordinatorSection } from "./bench-coordinator.js";
 import { metricsSection } from "./bench-metrics.js";
 import { benchSender } from "./bench-sender.js";
+import { querySection } from "./bench-query.js";
 import { runBenchJson, type BenchJsonOptions } from "./bench-json.js";
 import { runSoak, soakOptions } from "./bench-soak.js";
 import { verdictTable } from "./bench-targets.js";
@@ -140,6 +141,7 @@ export const SECTIONS: BenchSection[] = [
   coordinatorSection,
   metricsSection,
   { name: "sender", run: () => benchSender() },
+  querySection,
   {
     name: "store",
     run: () => {

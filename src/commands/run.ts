@@ -12,7 +12,7 @@ import { Coordinator } from "../monitor/coordinator.js";
 import { Fleet } from "../monitor/fleet.js";
 import { checkOrgHandler, type CheckWorker } from "../monitor/run-loop.js";
 import { resumeCheckAt } from "../monitor/schedule.js";
-import { loginFreeAt, metricsViewOf, orgStatusOf } from "../monitor/views.js";
+import { metricsViewOf } from "../monitor/views.js";
 import { systemClock, type Clock } from "../platform/clock.js";
 import { createLogger, type Logger } from "../platform/logger.js";
 import { packageVersion } from "../platform/version.js";
@@ -32,6 +32,7 @@ import {
 } from "./io.js";
 import { buildAlerting, listenOrExplain, load, openStoreOrExplain } from "./run-parts.js";
 import { buildScaleOut, catchUp, type ScaleOut } from "./run-redis.js";
+import { buildApiMonitor } from "./run-api.js";
 
 const SHUTDOWN_GRACE_MS = 10_000;
 const LISTEN_RE = /^(\[[0-9a-fA-F:]+\]|[^\s:]*):\d{1,5}$/;
@@ -139,30 +140,7 @@ export function buildRuntime(
     scheduler.unschedule({ name: "check-org", id });
     metrics.forgetOrg(id);
   });
-  const api: ApiMonitor = {
-    org: (id) => {
-      const entry = fleet.get(id);
-      if (!entry) return null;
-      const incidentId = entry.state.incidentId;
-      return orgStatusOf(entry, incidentId ? store.incident(incidentId) : null);
-    },
-    checkNow: (id) => {
-      const entry = fleet.get(id);
-      if (!entry) return { kind: "unknown" };
-      const now = clock.now();
-      const { username, loginBudgetPerHour } = entry.target;
-      const freeAt = loginFreeAt(fleet.loginTimes(username), loginBudgetPerHour, now);
-      if (freeAt !== null) {
-        return {
-          kind: "budget",
-          retryAt: new Date(freeAt).toISOString(),
-          retryAfterSeconds: Math.max(1, Math.ceil((freeAt - now) / 1000)),
-        };
-      }
-      const outcome = scheduler.trigger({ name: "check-org", id });
-      return { kind: outcome };
-    },
-  };
+  const api = buildApiMonitor({ fleet, store, scheduler, clock });
   return {
     config,
     logger,
