@@ -26,13 +26,16 @@ export type Access =
 
 const LOOPBACK = new Set(["127.0.0.1", "::1", "::ffff:127.0.0.1"]);
 const CHECK_PATH = /^\/api\/v1\/orgs\/([a-z0-9_-]{1,64})\/check$/;
-const PUBLIC = new Set(["/healthz", "/readyz", "/login", "/logout"]);
-/** JSON routes: refused with JSON, and without a token open to loopback callers only. */
-const API = /^\/(api|-)\//;
+/** Paths every caller may read: probes of liveness and readiness. */
+const PUBLIC = new Set(["/healthz", "/readyz"]);
+/** The API and the admin actions: loopback only without a token. */
+const API_PATH = /^\/(api|-)\//;
+/** The status page's own pages (the login form and share links prove their callers). */
+const PAGE_PATH = /^\/(orgs\/[^/]*)?$/;
 
 /**
  * How a route is authenticated, in its fastify `config.auth`: `"own"` for a route that proves
- * its caller itself (a Slack signature); anything else is decided here.
+ * its caller itself (a Slack signature, the login form); anything else follows the hook's rule.
  */
 export type RouteAuth = "api" | "own";
 
@@ -59,16 +62,32 @@ function header(req: FastifyRequest, name: string): string | undefined {
   return Array.isArray(value) ? value[0] : value;
 }
 
+const API_DENIED = (o: AccessOptions): Access => ({
+  kind: "denied",
+  status: o.apiToken === null ? 403 : 401,
+  error:
+    o.apiToken === null
+      ? "the API answers loopback callers only; set server.apiToken to use it remotely"
+      : "missing or wrong bearer token (server.apiToken)",
+});
+
 /** Full access by token, login cookie, or (with no token configured) a loopback caller. */
-function full(req: FastifyRequest, o: AccessOptions, api: boolean): Access | null {
+function full(req: FastifyRequest, o: AccessOptions, kind: "api" | "page"): Access | null {
   if (o.apiToken === null) {
     return LOOPBACK.has(req.socket.remoteAddress ?? "") ? { kind: "full", via: "loopback" } : null;
   }
   if (bearer(req, o.apiToken)) return { kind: "full", via: "bearer" };
   // The cookie rides every same-site request, so an API call through it must also carry the
   // page's header, which a cross-site form cannot set (SameSite=Strict is the first guard).
-  const pageCall = !api || req.method === "GET" || header(req, PAGE_HEADER) === "1";
+  const pageCall = kind === "page" || req.method === "GET" || header(req, PAGE_HEADER) === "1";
   return pageCall && session(req, o) ? { kind: "full", via: "session" } : null;
+}
+
+/** Everything else (/metrics, unknown paths): the bearer token when one is set, else open. */
+function other(req: FastifyRequest, o: AccessOptions): Access {
+  if (o.apiToken === null) return { kind: "public" };
+  if (bearer(req, o.apiToken)) return { kind: "full", via: "bearer" };
+  return API_DENIED(o);
 }
 
 function share(token: string, secret: string, o: AccessOptions): Access {
@@ -82,39 +101,25 @@ function share(token: string, secret: string, o: AccessOptions): Access {
   return { kind: "denied", status: 403, error };
 }
 
-const API_DENIED = (o: AccessOptions): Access => ({
-  kind: "denied",
-  status: o.apiToken === null ? 403 : 401,
-  error:
-    o.apiToken === null
-      ? "the API answers loopback callers only; set server.apiToken to use it remotely"
-      : "missing or wrong bearer token (server.apiToken)",
-});
-
-/** Decides what a request may see; the hook in api.ts answers every refusal. */
+/** Decides what a request may see; the hook in api-auth.ts answers every refusal. */
 export function decideAccess(req: FastifyRequest, o: AccessOptions): Access {
-  const path = req.url.split("?")[0] ?? "";
+  const path = req.url.split("?", 1)[0] ?? "";
   if (PUBLIC.has(path)) return { kind: "public" };
-  if ((req.routeOptions.config as { auth?: RouteAuth } | undefined)?.auth === "own") {
-    return { kind: "public" };
-  }
-  if (path === "/metrics") {
-    // Prometheus scrapes from anywhere; with a token it sends it (`authorization.credentials`).
-    if (o.apiToken === null || bearer(req, o.apiToken)) return { kind: "public" };
-    return API_DENIED(o);
-  }
+  if ((req.routeOptions.config as { auth?: RouteAuth }).auth === "own") return { kind: "public" };
   if (path.startsWith("/share/")) {
     if (o.shareSecret === null)
       return { kind: "denied", status: 404, error: "share links are off" };
     return share(path.slice("/share/".length), o.shareSecret, o);
   }
-  const api = API.test(path);
-  const granted = full(req, o, api);
-  if (granted) return granted;
-  if (!api) {
+  if (PAGE_PATH.test(path)) {
+    const granted = full(req, o, "page");
+    if (granted) return granted;
     if (o.apiToken !== null) return { kind: "login" };
     return { kind: "denied", status: 403, error: "the status page answers loopback callers only" };
   }
+  if (!API_PATH.test(path)) return other(req, o);
+  const granted = full(req, o, "api");
+  if (granted) return granted;
   const token = header(req, SHARE_HEADER);
   if (token !== undefined && o.shareSecret !== null) {
     const linked = share(token, o.shareSecret, o);

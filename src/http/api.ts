@@ -11,8 +11,7 @@ import { wordsOf } from "../monitor/fleet-index.js";
 import type { OrgDetail } from "../monitor/org-detail.js";
 import type { CheckNowOutcome } from "../monitor/views.js";
 import { systemClock } from "../platform/clock.js";
-import { decideAccess, rememberAccess, type Access } from "./access.js";
-import { sendLogin, sendRefusal } from "./page-login.js";
+import { registerAuth } from "./api-auth.js";
 import { registerSilenceRoutes, type SilenceApi } from "./api-silences.js";
 import {
   checkQueuedSchema,
@@ -47,15 +46,6 @@ export interface ApiOptions {
   shareSecret?: string | null;
   /** The clock for login cookies and share links (default: the system clock). */
   now?: () => number;
-}
-
-/** Answers what the access decision refused: JSON for the API, a page for the status page. */
-async function refuse(req: FastifyRequest, reply: FastifyReply, access: Access): Promise<void> {
-  if (access.kind === "login") await sendLogin(reply, req.url);
-  if (access.kind !== "denied") return;
-  if (/^\/(api|-)\//.test(req.url) || req.url.startsWith("/metrics")) {
-    await reply.code(access.status).send({ error: access.error });
-  } else await sendRefusal(reply, access.status, access.error);
 }
 
 const notFound = (id: string): { error: string } => ({ error: `no org "${id}" in the config` });
@@ -111,18 +101,11 @@ interface ListQuery {
 
 /** Registers `/api/v1`: orgs, one org, summary, check now, silences, and the OpenAPI document. */
 export function registerApi(app: FastifyInstance, options: ApiOptions): void {
-  const { monitor } = options;
-  // One hook for every route, the status page's included (`decideAccess`): bearer token, the
-  // page's login cookie, loopback when no token is set, or a share link for its own org.
-  const rules = {
-    apiToken: options.apiToken,
+  const { monitor, apiToken } = options;
+  registerAuth(app, {
+    apiToken,
     shareSecret: options.shareSecret ?? null,
     now: options.now ?? (() => systemClock.now()),
-  };
-  app.addHook("onRequest", async (req, reply) => {
-    const access = decideAccess(req, rules);
-    rememberAccess(req, access);
-    await refuse(req, reply, access);
   });
   const openapi = collectOpenApi(app);
   // Its own plugin scope, so the 400 wording applies to the API's routes and no one else's.

@@ -4,7 +4,7 @@ import type { FleetSummary, OrgPage, OrgQuery } from "../monitor/fleet-query.js"
 import type { OrgStatus } from "../monitor/views.js";
 import { OrgwatchError } from "../platform/errors.js";
 import type { StoredCheck } from "../store/index.js";
-import { accessOf } from "./access.js";
+import { accessOf, type RouteAuth } from "./access.js";
 import { sameText, sessionCookie, signSession } from "./page-auth.js";
 import { CHECK_NOW_SCRIPT } from "./page-check.js";
 import { filtersOf, fleetPageBody, queryOf } from "./page-fleet.js";
@@ -112,11 +112,13 @@ function formOf(body: unknown): Record<string, string> {
 }
 
 function registerLogin(app: FastifyInstance, o: PageOptions): void {
-  app.get<{ Querystring: { next?: string } }>("/login", async (req, reply) => {
+  // The login form proves its caller itself (the token it posts), so the hook lets it through.
+  const own = { config: { auth: "own" satisfies RouteAuth } };
+  app.get<{ Querystring: { next?: string } }>("/login", own, async (req, reply) => {
     if (o.apiToken === null) return reply.redirect("/", 303);
     return sendLogin(reply, safeNext(req.query.next), null, 200);
   });
-  app.post("/login", async (req: FastifyRequest, reply) => {
+  app.post("/login", own, async (req: FastifyRequest, reply) => {
     const form = formOf(req.body);
     const next = safeNext(form.next);
     if (o.apiToken === null) return reply.redirect(next, 303);
@@ -127,7 +129,7 @@ function registerLogin(app: FastifyInstance, o: PageOptions): void {
     reply.header("set-cookie", sessionCookie(signSession(o.apiToken, o.now()), o.secureCookie));
     return reply.redirect(next, 303);
   });
-  app.post("/logout", async (_req, reply) => {
+  app.post("/logout", own, async (_req, reply) => {
     reply.header("set-cookie", sessionCookie("", o.secureCookie, 0));
     return reply.redirect("/login", 303);
   });

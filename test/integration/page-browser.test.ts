@@ -64,7 +64,8 @@ beforeAll(async () => {
       publicUrl: `http://127.0.0.1:${String(port)}`,
       shareSecret: "${PAGE_SHARE_SECRET}",
     },
-    defaults: { interval: "1h", timeout: "5s", failureThreshold: 1 },
+    // The 409 case holds a token request 6 s: the per-call timeout must outlast it.
+    defaults: { interval: "1h", timeout: "15s", failureThreshold: 1 },
   });
   env = {
     ORGWATCH_RESOLVE: RESOLVE,
@@ -104,7 +105,9 @@ describe("status page in chromium", () => {
     await shot(page, "01-login");
     await page.locator('button[type="submit"]').click();
     await page.waitForURL(`${orgwatch.url}/`);
-    await expect.poll(() => page.locator("#count-unhealthy b").textContent()).toBe("4");
+    await expect
+      .poll(() => page.locator("#count-unhealthy b").textContent(), { timeout: 30_000 })
+      .toBe("4");
     expect(await page.locator("#count-any b").textContent()).toBe("6");
     expect(await page.locator("#causes").textContent()).toContain(
       "The API is not enabled for the integration user",
@@ -128,9 +131,11 @@ describe("status page in chromium", () => {
     );
     const before = await page.locator("#timeline tbody tr").count();
     await page.locator("#check-now").click();
-    await expect.poll(() => page.locator("#check-result").textContent()).toContain("202 Accepted");
     await expect
-      .poll(() => page.locator("#check-result").textContent(), { timeout: 20_000 })
+      .poll(() => page.locator("#check-result").textContent(), { timeout: 30_000 })
+      .toContain("202 Accepted");
+    await expect
+      .poll(() => page.locator("#check-result").textContent(), { timeout: 60_000 })
       .toContain("Checked: unhealthy (api_disabled)");
     expect(await page.locator("#timeline tbody tr").count()).toBe(before + 1);
     await shot(page, "04-org-checked");
@@ -139,27 +144,29 @@ describe("status page in chromium", () => {
     await page.goto(`${orgwatch.url}/orgs/hooli`);
     await page.locator("#check-now").click();
     await expect
-      .poll(() => page.locator("#check-result").textContent())
+      .poll(() => page.locator("#check-result").textContent(), { timeout: 30_000 })
       .toMatch(/429 Too Many Requests: .*Retry after .* \(in \d+ min\)/);
     await shot(page, "05-org-budget-429");
 
-    // A check already running (asked through the API, its token request held 4 s): 409, then
+    // A check already running (asked through the API, its token request held 6 s): 409, then
     // the page still shows that check's result.
-    fx.sim.control.setFault("stark", "token", { kind: "slow", delayMs: 4000 });
+    fx.sim.control.setFault("stark", "token", { kind: "slow", delayMs: 6000 });
     expect(await apiCheck("stark")).toBe(202);
     await page.goto(`${orgwatch.url}/orgs/stark`);
     await page.locator("#check-now").click();
-    await expect.poll(() => page.locator("#check-result").textContent()).toContain("409 Conflict");
+    await expect
+      .poll(() => page.locator("#check-result").textContent(), { timeout: 30_000 })
+      .toContain("409 Conflict");
     await shot(page, "06-org-running-409");
     await expect
-      .poll(() => page.locator("#check-result").textContent(), { timeout: 20_000 })
+      .poll(() => page.locator("#check-result").textContent(), { timeout: 60_000 })
       .toContain("Checked: healthy");
     fx.sim.control.clearFaults("stark");
     storage = await context.storageState();
     const html = await page.content();
     for (const secret of [TOKEN, SHARE_SECRET, "PRIVATE KEY"]) expect(html).not.toContain(secret);
     await context.close();
-  });
+  }, 180_000);
 
   it("fits a 390 px wide phone without horizontal scrolling", async () => {
     const context = await browser.newContext({
@@ -179,7 +186,7 @@ describe("status page in chromium", () => {
       await shot(page, name);
     }
     await context.close();
-  });
+  }, 180_000);
 
   it("a share link opens only its org, in a fresh context without the token", async () => {
     const { stdout } = await exec(
@@ -197,7 +204,7 @@ describe("status page in chromium", () => {
     expect(await page.locator('a[href="/"]').count()).toBe(0);
     await page.locator("#check-now").click();
     await expect
-      .poll(() => page.locator("#check-result").textContent(), { timeout: 20_000 })
+      .poll(() => page.locator("#check-result").textContent(), { timeout: 60_000 })
       .toContain("Checked: unhealthy (user_not_preauthorized)");
     await shot(page, "09-share-link");
 
@@ -220,5 +227,5 @@ describe("status page in chromium", () => {
     expect(await page.content()).not.toContain("api_disabled");
     await shot(page, "10-share-other-org-refused");
     await context.close();
-  });
+  }, 180_000);
 });

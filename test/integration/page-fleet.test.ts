@@ -4,6 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { FastifyInstance } from "fastify";
+import { buildApiMonitor } from "../../src/commands/run-api.js";
 import { registerApi } from "../../src/http/api.js";
 import { signShare } from "../../src/http/page-auth.js";
 import { registerPage } from "../../src/http/page.js";
@@ -11,8 +12,8 @@ import { buildHttpApp } from "../../src/http/server.js";
 import { createRegistry } from "../../src/metrics/index.js";
 import { Fleet } from "../../src/monitor/fleet.js";
 import { fleetSummary, queryOrgs } from "../../src/monitor/fleet-query.js";
-import { orgDetailOf } from "../../src/monitor/org-detail.js";
 import { orgStatusOf } from "../../src/monitor/views.js";
+import { InProcessScheduler } from "../../src/scheduler/inprocess.js";
 import { openStore, type SqliteHistoryStore } from "../../src/store/index.js";
 import { stateOf, targetOf } from "../helpers/targets.js";
 import { tempDir } from "../helpers/tmp.js";
@@ -48,29 +49,21 @@ beforeAll(async () => {
   tmp = tempDir();
   store = openStore(`${tmp.dir}/page.db`);
   const fleet = fleetOf();
+  // A real scheduler that is never started: check-now is queued and nothing runs.
+  const scheduler = new InProcessScheduler({
+    concurrency: 1,
+    clock: { now: () => NOW },
+    handlers: { "check-org": () => Promise.resolve(NOW), maintain: () => Promise.resolve(NOW) },
+  });
+  for (const entry of fleet.values()) {
+    scheduler.schedule({ name: "check-org", id: entry.target.id }, NOW + 3_600_000);
+  }
+  const monitor = buildApiMonitor({ fleet, store, scheduler, clock: { now: () => NOW } });
   app = buildHttpApp({
     registry: createRegistry(),
     ready: () => true,
     routes: (a) => {
-      registerApi(a, {
-        monitor: {
-          org: (id) => {
-            const entry = fleet.get(id);
-            return entry ? orgDetailOf(entry, store) : null;
-          },
-          orgs: (q) => queryOrgs(fleet, q),
-          summary: () => fleetSummary(fleet),
-          checkNow: () => ({ kind: "queued" }),
-          silences: {
-            silences: () => [],
-            create: () => ({ ok: false, field: "match", message: "not in this test" }),
-            expire: () => null,
-          },
-        },
-        apiToken: null,
-        shareSecret: SECRET,
-        now: () => NOW,
-      });
+      registerApi(a, { monitor, apiToken: null, shareSecret: SECRET, now: () => NOW });
       registerPage(a, {
         source: {
           org: (id) => {
