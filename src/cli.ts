@@ -3,6 +3,7 @@ import { OrgwatchError } from "./platform/errors.js";
 import { registerCheck } from "./commands/check.js";
 import { configCheck } from "./commands/config-check.js";
 import { registerHistory } from "./commands/history.js";
+import { registerOnboard } from "./commands/onboard.js";
 import {
   CONFIG_HELP,
   configFile,
@@ -35,6 +36,7 @@ export function buildProgram(io: CommandIo, result: CommandResult): Command {
   registerRun(program, io, result);
   registerHistory(program, io, result);
   registerSimulate(program, io, result);
+  registerOnboard(program, io, result);
   return program;
 }
 
