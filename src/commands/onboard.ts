@@ -171,13 +171,16 @@ async function onboardConfigured(
     return onboardingPlan(org, kindOption ?? defaultAppKind(org), linksFor(org, historyOf(state)));
   };
   if (opts.newKey !== undefined) reportKey(io, json, writeNewKey(opts.newKey, systemClock.now()));
-  const store = openStore(resolve(config.dir, config.top.storage.sqlite));
+  const tty = (process.stdout.isTTY as boolean | undefined) ?? false;
+  const watch = opts.watch ?? tty;
+  const dbPath = resolve(config.dir, config.top.storage.sqlite);
+  // The checklist alone never creates the monitor's database; watching needs its login ledger.
+  const store = watch || existsSync(dbPath) ? openStore(dbPath) : null;
   try {
-    const initial = store.getOrgState(orgId);
+    const initial = store?.getOrgState(orgId) ?? null;
     const plan = planFor(first, initial);
     say(io, json, { event: "plan", org: orgId, ...plan }, `${planText(plan, first.name)}\n`);
-    const tty = (process.stdout.isTTY as boolean | undefined) ?? false;
-    if (!(opts.watch ?? tty)) return 0;
+    if (!watch || store === null) return 0;
     return await watchOrg({
       io,
       clock: systemClock,
@@ -196,7 +199,7 @@ async function onboardConfigured(
       runCommand: `orgwatch run --config ${file}`,
     });
   } finally {
-    store.close();
+    store?.close();
   }
 }
 

@@ -6,6 +6,7 @@ export * from "./onboarding-plan.js";
 /**
  * The setup step each cause proves missing; null for causes that say nothing about the setup
  * (an outage, the network, the monitor's own clock or limits): they interrupt, the step stays.
+ * API-stage causes of the caller (session, header, version) leave only the last step open.
  */
 export const STEP_OF_CAUSE = {
   key_invalid: "key",
@@ -30,12 +31,12 @@ export const STEP_OF_CAUSE = {
   invalid_request: null,
   api_disabled: "api",
   api_limit_exceeded: null,
-  session_invalid: null,
+  session_invalid: "verify",
   session_not_valid_for_api: "api",
   jwt_token_format_unsupported: "api",
-  auth_header_invalid: null,
+  auth_header_invalid: "verify",
   insufficient_access: "api",
-  api_version_unsupported: null,
+  api_version_unsupported: "verify",
   salesforce_unavailable: null,
   unknown: null,
 } as const satisfies Record<CauseId, StepId | null>;
