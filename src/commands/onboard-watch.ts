@@ -17,7 +17,6 @@ import type { SalesforceClient } from "../salesforce/client.js";
 import type { LoginLedger } from "../store/index.js";
 import type { CommandIo } from "./io.js";
 import {
-  currentWords,
   endJson,
   endText,
   observationJson,
@@ -133,6 +132,13 @@ interface Session {
   lastFix: string[];
 }
 
+/** "step 8/10 preauthorize": short enough for one terminal line with the spinner. */
+function shortStep(progress: Progress): string {
+  const step = progress.steps.find((x) => x.state === "current");
+  const wait = progress.waiting ? ", waiting for Salesforce" : "";
+  return step ? `step ${step.n}/${progress.steps.length} ${step.id}${wait}` : "";
+}
+
 /** What one check came to: stopped, healthy, or still failing with a status line for the spinner. */
 type CheckOutcome = { kind: "stop" } | { kind: "healthy" } | { kind: "failing"; status: string };
 
@@ -153,7 +159,7 @@ async function checkOnce(deps: WatchDeps, s: Session): Promise<CheckOutcome> {
   if (result.healthy) return { kind: "healthy" };
   return {
     kind: "failing",
-    status: `${s.target.id}: ${result.diagnosis?.cause ?? "?"}, ${currentWords(s.progress)}`,
+    status: `${s.target.id}: ${result.diagnosis?.cause ?? "?"}, ${shortStep(s.progress)}`,
   };
 }
 
