@@ -61,6 +61,9 @@ export function observationText(
   const out = [`${head} ${cause} at the ${d?.stage ?? "?"} stage.`, marks(progress)];
   if (progress.interruption !== null) {
     out.push(`Not a setup step: ${d?.summary ?? cause}`, "Fix:");
+  } else if (progress.waiting && progress.todo.length > 0) {
+    out.push(`Now: ${currentWords(progress)}. Maybe waiting for Salesforce.`, "If not done yet:");
+    progress.todo.forEach((step, i) => out.push(`  ${i + 1}. ${step}`));
   } else if (progress.waiting) {
     out.push(`Now: ${currentWords(progress)}. Waiting for Salesforce, nothing to change.`);
   } else {
@@ -89,7 +92,7 @@ export function observationJson(
     stage: d?.stage ?? null,
     transient: d?.transient ?? false,
     summary: d?.summary ?? "all checks passed",
-    fix: progress.waiting ? [] : (d?.fix ?? []),
+    fix: progress.waiting ? progress.todo : (d?.fix ?? []),
     current: progress.current,
     waiting: progress.waiting,
     interruption: progress.interruption,

@@ -84,6 +84,11 @@ export interface Progress {
   interruption: CauseId | null;
   /** What to make of the timing: the propagation window, said calmly. */
   note: string | null;
+  /**
+   * The current step's own instructions when the cause gives no fix of its own: a propagating
+   * answer past the app step may be a change on its way or a step not done yet.
+   */
+  todo: string[];
 }
 
 const INDEX = new Map<StepId, number>(STEP_IDS.map((id, i) => [id, i]));
@@ -125,6 +130,9 @@ function minutes(ms: number): string {
 
 function noteFor(step: StepId, waiting: boolean, since: number, now: number): string | null {
   const spent = now - since;
+  if (waiting && step !== "app") {
+    return `Salesforce answers as if this step were missing, but a change made in the last 15 minutes may still be on its way (2 to 10 minutes, ${minutes(spent)} so far). Done it already? Nothing to change. Not yet? Do it now (below).`;
+  }
   if (waiting) {
     return `Salesforce is still passing a recent change on (a new app or an edited policy): that takes 2 to 10 minutes, ${minutes(spent)} so far. Nothing to change; the checks go on.`;
   }
@@ -154,6 +162,7 @@ export function progressOf(plan: OnboardingPlan, history: readonly Observation[]
     waiting: false,
     interruption: null,
     note: null,
+    todo: [],
     ...extra,
   });
   if (latest === undefined) {
@@ -174,7 +183,8 @@ export function progressOf(plan: OnboardingPlan, history: readonly Observation[]
   }
   const step = plan.steps[position]?.id ?? "verify";
   const note = interruption === null ? noteFor(step, waiting, runStart(history), latest.at) : null;
-  return build(position, { waiting, interruption, note });
+  const todo = waiting && step !== "app" ? (plan.steps[position]?.how ?? []) : [];
+  return build(position, { waiting, interruption, note, todo });
 }
 
 /** The causes in the order they were first met in a run, collapsing repeats: a-b-b-c → a, b, c. */

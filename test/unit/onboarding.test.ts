@@ -84,6 +84,16 @@ describe("the step model: observed causes → step states", () => {
     expect(progressOf(PLAN, seen("app_propagating", "client_id_invalid")).waiting).toBe(false);
   });
 
+  it("past the app step, a propagating answer may also be a step not done: its how-to stays shown", () => {
+    const p = progressOf(PLAN, seen("user_not_preauthorized", "app_propagating"));
+    expect(p.waiting).toBe(true);
+    expect(p.note).toMatch(
+      /a change made in the last 15 minutes may still be on its way .* Not yet\? Do it now/,
+    );
+    expect(p.todo).toEqual(PLAN.steps.find((s) => s.id === "preauthorize")?.how);
+    expect(progressOf(PLAN, seen("app_propagating")).todo).toEqual([]);
+  });
+
   it("names an interruption that is not a setup step", () => {
     const p = progressOf(PLAN, seen("user_not_preauthorized", "network_error"));
     expect(p.interruption).toBe("network_error");
