@@ -1,5 +1,6 @@
 import type { AlertingConfig } from "../config/alerting.js";
 import type { AlertDelivery, AlertLog, AlertMember, AlertThread } from "../domain/alerts.js";
+import type { Silence, SilenceLog } from "../domain/silences.js";
 import type { Incident, OutboxEvent } from "../domain/incident.js";
 import type { Clock } from "../platform/clock.js";
 import type { Logger } from "../platform/logger.js";
@@ -7,6 +8,7 @@ import { decide, type DecidePolicy, type MemberFacts } from "./decide.js";
 import { ingest } from "./ingest.js";
 import { buildMessage, type MessageContext } from "./message.js";
 import { activeSilence, type RoutableOrg } from "./route.js";
+import { silencedBy } from "./silences.js";
 import type { FailureReason, Notifier, SendResult } from "./types.js";
 
 /** The outbox cursor this engine reads with. */
@@ -38,6 +40,13 @@ export interface AlertEngineDeps {
   clock: Clock;
   logger: Logger;
   metrics?: AlertMetrics;
+  /** Run-time silences (API, Slack), honoured like the config's. */
+  silences?: Pick<SilenceLog, "activeSilences">;
+  /**
+   * Whether this process may alert now (scale-out: it holds the coordinator lease). Asked before
+   * each round and each delivery, so a coordinator that lost its lease sends nothing more.
+   */
+  mayAct?: () => boolean;
 }
 
 /**
@@ -129,6 +138,7 @@ export class AlertEngine {
 
   /** One round: ingest, decide, send. */
   async tick(): Promise<void> {
+    if (!this.allowed()) return;
     this.ingest();
     this.decideAll(this.deps.clock.now());
     await this.dispatch(this.deps.clock.now());
@@ -172,6 +182,12 @@ export class AlertEngine {
     const { config, log, sources } = this.deps;
     const flapping = new Map<string, boolean>();
     const transient = new Map<string, boolean>();
+    let runtime: Silence[] | null = null;
+    const silenced = (org: RoutableOrg, cause: AlertMember["cause"]): boolean => {
+      if (activeSilence(config.silences, org, cause, now) !== null) return true;
+      runtime ??= this.deps.silences?.activeSilences(now) ?? [];
+      return silencedBy(runtime, org, cause) !== null;
+    };
     return (m) => {
       const org = this.deps.org(m.orgId) ?? { id: m.orgId, tags: [] };
       let flaps = flapping.get(m.orgId);
@@ -185,7 +201,7 @@ export class AlertEngine {
         transient.set(m.incidentId, passing);
       }
       return {
-        silenced: activeSilence(config.silences, org, m.cause, now) !== null,
+        silenced: silenced(org, m.cause),
         transient: passing,
         flapping: flaps,
       };
@@ -252,8 +268,13 @@ export class AlertEngine {
     );
   }
 
+  private allowed(): boolean {
+    return this.deps.mayAct?.() ?? true;
+  }
+
   private async deliver(d: AlertDelivery, now: number): Promise<void> {
     const { log, config } = this.deps;
+    if (!this.allowed()) return;
     const view = log.thread(d.threadId);
     if (!view) return;
     const earlier = view.deliveries.filter((x) => x.seq < d.seq);

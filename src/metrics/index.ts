@@ -49,3 +49,4 @@ export function createMetrics(options: MetricsOptions): OrgwatchMetrics {
   };
 }
 export { createAlertingMetrics, type AlertingMetrics } from "./alerting.js";
+export { createQueueMetrics, QUEUE_STATES, type QueueMetrics, type QueueSource } from "./queue.js";
