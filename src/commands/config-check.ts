@@ -1,4 +1,4 @@
-import { loadConfig, summarize, type LoadedConfig } from "../config/load.js";
+import { loadConfig, problemLine, summarize, type LoadedConfig } from "../config/load.js";
 import { OrgwatchError } from "../platform/errors.js";
 import type { CommandIo } from "./io.js";
 
@@ -6,7 +6,7 @@ import type { CommandIo } from "./io.js";
 export function reportConfig(config: LoadedConfig, io: CommandIo): number {
   for (const p of config.problems) {
     const tag = p.effect === "skipped" ? " [org skipped]" : p.effect === "fatal" ? " [fatal]" : "";
-    io.stderr(`${p.path}: ${p.message}${tag}\n`);
+    io.stderr(`${problemLine(p)}${tag}\n`);
   }
   if (config.problems.some((p) => p.effect === "fatal")) return 2;
   return config.problems.some((p) => p.effect !== "warning") ? 1 : 0;

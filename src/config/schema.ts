@@ -135,6 +135,13 @@ const listenField = z
   .regex(/^[^\s:]*:\d{1,5}$/, 'must be host:port, e.g. "127.0.0.1:9464"');
 
 export const topSchema = z.strictObject({
+  /** Files (globs, relative to the config) whose `orgs:` lists join this one's. */
+  include: z.preprocess(
+    (v) => v ?? [],
+    z.array(z.string().min(1, "must be a path or glob like orgs/*.yaml"), {
+      error: "must be a list of files or globs, e.g. [orgs/*.yaml]",
+    }),
+  ),
   server: z
     .strictObject({
       listen: listenField.default("127.0.0.1:9464"),
