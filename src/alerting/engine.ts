@@ -66,8 +66,16 @@ export class AlertEngine {
   private running: Promise<void> | null = null;
   private timer: NodeJS.Timeout | null = null;
 
-  constructor(private readonly deps: AlertEngineDeps) {
+  constructor(private deps: AlertEngineDeps) {
     for (const n of deps.notifiers) this.byName.set(n.name, n);
+  }
+
+  /**
+   * Applies a reloaded config's routes, silences and policy from the next tick on. Notifiers are
+   * built once (clients, tokens), so their list stays until a restart.
+   */
+  reconfigure(config: AlertingConfig): void {
+    this.deps = { ...this.deps, config: { ...config, notifiers: this.deps.config.notifiers } };
   }
 
   /** Settles deliveries a crash left in doubt: confirmed ones are marked sent, others retried. */

@@ -60,6 +60,8 @@ interface Detail {
   fix: string[];
   severity: Severity;
   recheck: string | null;
+  /** Why the incident closed without a recovery (its org left the config). */
+  closeNote: string | null;
 }
 
 /** The latest diagnosis of a member's incident (its summary and exact fix). */
@@ -73,6 +75,7 @@ function detailOf(member: AlertMember, ctx: MessageContext): Detail {
     fix: fix.filter((s) => !s.startsWith("Re-check: ")),
     severity: last?.severity ?? "critical",
     recheck,
+    closeNote: incident?.closeNote ?? null,
   };
 }
 
@@ -90,7 +93,7 @@ export function buildMessage(
   const lead = down[0] ?? members[0];
   const detail = lead
     ? detailOf(lead, ctx)
-    : { summary: "", fix: [], severity: "critical" as const, recheck: null };
+    : { summary: "", fix: [], severity: "critical" as const, recheck: null, closeNote: null };
   const orgs: AlertOrg[] = members.map((m) => ({
     id: m.orgId,
     name: ctx.org(m.orgId)?.name ?? m.orgId,
@@ -105,8 +108,10 @@ export function buildMessage(
     .filter((m) => told > 0 && m.changedVersion > told)
     .map((m) => {
       const name = ctx.org(m.orgId)?.name ?? m.orgId;
-      if (m.resolvedAt !== null)
-        return `${name} recovered after ${duration(m.resolvedAt - m.joinedAt)}`;
+      if (m.resolvedAt !== null) {
+        const note = ctx.incident(m.incidentId)?.closeNote ?? null;
+        return note ?? `${name} recovered after ${duration(m.resolvedAt - m.joinedAt)}`;
+      }
       if (m.cause !== thread.cause) return `${name} is now ${m.cause}`;
       return `${name} is down too (since ${hhmm(m.joinedAt)})`;
     });
@@ -124,7 +129,8 @@ export function buildMessage(
     cause: thread.cause,
     owner: CAUSE_OWNERS[thread.cause],
     title,
-    summary: detail.summary,
+    // An incident closed because its org left the config did not recover: say so instead.
+    summary: down.length === 0 && detail.closeNote !== null ? detail.closeNote : detail.summary,
     fix: detail.fix,
     links: linksOf(detail.fix),
     orgs,

@@ -6,6 +6,7 @@ import { runMaintainJob } from "../../jobs/maintain.job.js";
 
 import { loadConfig, summarize, type LoadedConfig } from "../config/load.js";
 import { registerApi, type ApiMonitor } from "../http/api.js";
+import { registerReload } from "../http/reload.js";
 import { startHttpServer, type HttpServer } from "../http/server.js";
 import { AlertEngine } from "../alerting/engine.js";
 import { createNotifier } from "../alerting/notifiers/index.js";
@@ -13,6 +14,7 @@ import {
   createAlertingMetrics,
   createMetrics,
   createRegistry,
+  createReloadMetrics,
   type OrgwatchMetrics,
 } from "../metrics/index.js";
 import { Coordinator } from "../monitor/coordinator.js";
@@ -34,6 +36,7 @@ import {
 } from "../store/index.js";
 import { clientFromEnv } from "./check.js";
 import { reportConfig } from "./config-check.js";
+import { Reloader } from "./reload.js";
 import { CONFIG_ENV, CONFIG_HELP, configFile, type CommandIo, type CommandResult } from "./io.js";
 
 const SHUTDOWN_GRACE_MS = 10_000;
@@ -59,6 +62,8 @@ export interface Runtime {
   listen: string;
   ready: boolean;
   http: HttpServer | null;
+  /** Hot reload: SIGHUP, POST /-/reload, config file changes. */
+  reloader: Reloader;
 }
 
 function load(file: string, io: CommandIo): LoadedConfig | null {
@@ -176,6 +181,19 @@ export function buildRuntime(
       return { kind: outcome };
     },
   };
+  const reloader = new Reloader({
+    configFile: opts.configFile,
+    env: opts.env,
+    started: config,
+    fleet,
+    scheduler,
+    store,
+    flushPasses: () => passes.flush(),
+    alerting,
+    metrics: createReloadMetrics(registry),
+    clock,
+    logger,
+  });
   return {
     config,
     logger,
@@ -192,6 +210,7 @@ export function buildRuntime(
     listen: config.top.server.listen,
     ready: false,
     http: null,
+    reloader,
   };
 }
 
@@ -231,6 +250,7 @@ function buildAlerting(
 export async function startRuntime(rt: Runtime): Promise<void> {
   rt.http = await listenOrExplain(rt);
   await scheduleAll(rt);
+  rt.reloader.markStarted();
 }
 
 async function listenOrExplain(rt: Runtime): Promise<HttpServer> {
@@ -242,6 +262,7 @@ async function listenOrExplain(rt: Runtime): Promise<HttpServer> {
       logger: rt.logger,
       routes: (app) => {
         registerApi(app, { monitor: rt.api, apiToken: rt.config.top.server.apiToken ?? null });
+        registerReload(app, () => rt.reloader.reload("http"));
       },
     });
   } catch (err) {
@@ -287,6 +308,7 @@ export async function stopRuntime(
   graceMs = SHUTDOWN_GRACE_MS,
 ): Promise<{ finished: number; abandoned: number }> {
   rt.ready = false;
+  rt.reloader.close();
   const stopped = await rt.scheduler.stop(graceMs);
   rt.coordinator.close();
   rt.passes.close();
@@ -326,7 +348,10 @@ export async function runCommand(
   const url = rt.http?.url ?? "";
   io.stdout(`orgwatch running: ${summarize(config)}; metrics at ${url}/metrics\n`);
   rt.logger.info({ orgs: config.orgs.length, url }, "orgwatch started");
+  rt.reloader.startWatching();
+  const unsubscribe = io.onReloadSignal?.(() => rt.reloader.reload("SIGHUP"));
   const signal = await (io.waitForStop ?? (() => new Promise<string>(() => {})))();
+  unsubscribe?.();
   rt.logger.info({ signal }, "shutting down");
   const stopped = await stopRuntime(rt);
   rt.logger.info(stopped, "stopped");
@@ -346,6 +371,7 @@ export function registerRun(program: Command, io: CommandIo, result: CommandResu
     .addHelpText(
       "after",
       "\nServes /metrics, /healthz, /readyz and /api/v1 on server.listen; stops on SIGINT/SIGTERM.\n" +
+        "Reloads the config on SIGHUP, POST /-/reload and a change of the config or an included file.\n" +
         `Environment: ${CONFIG_ENV} (the config when --config is not given), ORGWATCH_LISTEN (like\n` +
         "--listen), ORGWATCH_LOG_LEVEL (default info), ORGWATCH_RESOLVE (host pins, like curl --resolve).",
     )

@@ -113,3 +113,25 @@ export function loadIncluded(
   }
   return { file: name, entries: value as unknown[], bad };
 }
+
+/**
+ * The folders to watch for an `include:` list: each pattern's static part (the folder before
+ * its first glob segment), recursively when the pattern has `**`. Folders, not files, so that
+ * editors that save by replacing a file (write a new one, rename it over) are seen, and so are
+ * new files that match a glob.
+ */
+export function includeWatchDirs(
+  patterns: readonly string[],
+  dir: string,
+): { dir: string; recursive: boolean }[] {
+  return patterns.map((pattern) => {
+    const segments = pattern.split("/");
+    const fixed: string[] = [];
+    for (const segment of segments.slice(0, -1)) {
+      if (isDynamicPattern(segment)) break;
+      fixed.push(segment);
+    }
+    const base = resolve(dir, fixed.join("/") || ".");
+    return { dir: base, recursive: pattern.includes("**") };
+  });
+}

@@ -12,7 +12,7 @@ export interface ConfigProblem {
 }
 
 /** One line for a problem: `orgs/eu.yaml: orgs[2].loginUrl: ...` (the file only when included). */
-export function problemLine(p: ConfigProblem): string {
+export function problemLine(p: Pick<ConfigProblem, "file" | "path" | "message">): string {
   return `${p.file === undefined ? "" : `${p.file}: `}${p.path}: ${p.message}`;
 }
 

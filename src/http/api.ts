@@ -43,7 +43,9 @@ const notFound = (id: string): { error: string } => ({ error: `no org "${id}" in
 export function registerApi(app: FastifyInstance, options: ApiOptions): void {
   const { monitor, apiToken } = options;
   app.addHook("onRequest", async (req, reply) => {
-    if (req.url.startsWith("/api/") && !allowed(req, apiToken)) await deny(reply, apiToken);
+    // `/-/` (reload) is an admin route: the same auth as the API.
+    const guarded = req.url.startsWith("/api/") || req.url.startsWith("/-/");
+    if (guarded && !allowed(req, apiToken)) await deny(reply, apiToken);
   });
   app.get<{ Params: { id: string } }>(
     "/api/v1/orgs/:id",

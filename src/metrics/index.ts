@@ -49,3 +49,4 @@ export function createMetrics(options: MetricsOptions): OrgwatchMetrics {
   };
 }
 export { createAlertingMetrics, type AlertingMetrics } from "./alerting.js";
+export { createReloadMetrics, type ReloadMetrics } from "./reload.js";

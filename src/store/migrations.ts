@@ -223,6 +223,13 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX alert_deliveries_due ON alert_deliveries (status, next_attempt_at);
     `,
   },
+  {
+    version: 5,
+    name: "an incident closed without a recovery says why (its org left the config)",
+    sql: `
+      ALTER TABLE incidents ADD COLUMN close_note TEXT;
+    `,
+  },
 ];
 
 /** Applies every migration not yet recorded in `schema_migrations`; returns the versions applied. */
