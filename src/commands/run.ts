@@ -232,6 +232,7 @@ function buildAlerting(
     config: config.alerting,
     notifiers: entries.map((n) => createNotifier(n, { logger, clock })),
     log: store.alerts,
+    silences: store.silences,
     sources: store,
     org: (id) => {
       const target = fleet.get(id)?.target;

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
-import { parseDocument } from "yaml";
 import { OrgwatchError } from "../platform/errors.js";
+import { parseYamlConfig } from "./yaml.js";
 
 /** Reads a config (or included) file; a missing or unreadable one is one clear line. */
 export function readConfigText(file: string, what = "config"): string {
@@ -16,8 +16,8 @@ export function readConfigText(file: string, what = "config"): string {
 
 /**
  * Parses a config document: JSON when the name ends in `.json` (a generated config of 100,000
- * orgs parses in a fraction of the time and memory YAML needs), YAML otherwise. A syntax error
- * throws one line with file:line:column and the offending line.
+ * orgs parses in a fraction of the time and memory YAML needs), YAML otherwise (js-yaml, see
+ * yaml.ts). A syntax error throws one line with file:line:column and the offending line.
  */
 export function parseConfigText(text: string, file: string): unknown {
   if (file.endsWith(".json")) {
@@ -30,21 +30,5 @@ export function parseConfigText(text: string, file: string): unknown {
       );
     }
   }
-  const doc = parseDocument(text, { prettyErrors: true });
-  const first = doc.errors[0];
-  if (first) {
-    // file:line:column, the reason without yaml's own position suffix, and the line's text.
-    const pos = first.linePos?.[0];
-    const reason = (first.message.split("\n")[0] ?? "parse error").replace(
-      / at line \d+, column \d+:?$/,
-      "",
-    );
-    const where = pos ? `${file}:${String(pos.line)}:${String(pos.col)}` : file;
-    const line = pos ? text.split("\n")[pos.line - 1] : undefined;
-    throw new OrgwatchError(
-      "CONFIG_INVALID",
-      `${where}: not valid YAML: ${reason}${line === undefined ? "" : ` in ${JSON.stringify(line.trim())}`}`,
-    );
-  }
-  return doc.toJS() as unknown;
+  return parseYamlConfig(file, text);
 }

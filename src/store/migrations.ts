@@ -225,6 +225,23 @@ export const MIGRATIONS: readonly Migration[] = [
   },
   {
     version: 5,
+    name: "run-time silences (API, Slack)",
+    sql: `
+      CREATE TABLE silences (
+        id TEXT PRIMARY KEY,
+        match_json TEXT NOT NULL,
+        starts_at INTEGER NOT NULL,
+        ends_at INTEGER NOT NULL,
+        created_by TEXT NOT NULL,
+        comment TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        CHECK (ends_at >= starts_at)
+      );
+      CREATE INDEX silences_ends ON silences (ends_at);
+    `,
+  },
+  {
+    version: 6,
     name: "an incident closed without a recovery says why (its org left the config)",
     sql: `
       ALTER TABLE incidents ADD COLUMN close_note TEXT;

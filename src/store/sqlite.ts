@@ -10,6 +10,7 @@ import { SqliteLoginLedger } from "./ledger.js";
 import { migrate } from "./migrations.js";
 import { PassWriterSql, upsertStateSql } from "./passes.js";
 import { retireOrgSql } from "./retire.js";
+import { SqliteSilenceLog } from "./silences.js";
 import { readRollups, rollupLevel, type RollupLevel } from "./rollup.js";
 import {
   orgStateOf,
@@ -63,9 +64,12 @@ export class SqliteHistoryStore implements HistoryStore {
   private readonly retire: ReturnType<typeof retireOrgSql>;
   /** Alert threads, members and deliveries (the alerting engine's log). */
   readonly alerts: SqliteAlertLog;
+  /** Run-time silences (the API's and Slack's). */
+  readonly silences: SqliteSilenceLog;
 
   constructor(readonly db: Database.Database) {
     this.alerts = new SqliteAlertLog(db);
+    this.silences = new SqliteSilenceLog(db);
     this.passes = new PassWriterSql(db);
     this.incidents = new SqliteIncidentLog(db);
     this.ledger = new SqliteLoginLedger(db);
@@ -196,6 +200,7 @@ export class SqliteHistoryStore implements HistoryStore {
       daily: del("DELETE FROM rollup_daily WHERE bucket_start < ?", nowMs - retention.daily),
       logins: del("DELETE FROM login_ledger WHERE at < ?", nowMs - LOGIN_LEDGER_KEEP_MS),
       outbox: del("DELETE FROM outbox WHERE at < ?", nowMs - retention.raw),
+      silences: del("DELETE FROM silences WHERE ends_at < ?", nowMs - retention.raw),
     }))();
   }
 

@@ -123,7 +123,7 @@ describe("include: org lists from other files", () => {
     expect(lines(config)).toEqual([
       'include[3]: "orgs/none-*.yaml" matches no file yet (paths are relative to the config file) [warning]',
       `include[0]: cannot read included file ${dir}/orgs/missing.yaml (ENOENT); check the path, relative to the config file [fatal]`,
-      `include[1]: ${dir}/orgs/broken.yaml:3:1: not valid YAML: Sequence item without - indicator in "bad: [" [fatal]`,
+      `include[1]: ${dir}/orgs/broken.yaml:3:4: not valid YAML: bad indentation of a sequence entry in "bad: [" [fatal]`,
       "orgs/extra.yaml: server: unknown field; an included file holds only an orgs: list [fatal]",
     ]);
   });
