@@ -40,6 +40,8 @@ export interface AlertEngineDeps {
   clock: Clock;
   logger: Logger;
   metrics?: AlertMetrics;
+  /** Org page links (`server.publicUrl`) and whether Slack messages carry buttons. */
+  links?: { orgPage?: (orgId: string) => string; buttons: boolean };
   /** Run-time silences (API, Slack), honoured like the config's. */
   silences?: Pick<SilenceLog, "activeSilences">;
 }
@@ -173,6 +175,8 @@ export class AlertEngine {
       org: (id) => this.deps.org(id),
       flapping: (orgId) =>
         log.opensSince(orgId, now - config.policy.flapWindow) >= config.policy.flapCount,
+      ...(this.deps.links?.orgPage ? { orgPage: this.deps.links.orgPage } : {}),
+      buttons: this.deps.links?.buttons ?? false,
     };
   }
 

@@ -8,6 +8,24 @@ export interface MessageContext {
   incident: (id: string) => Incident | null;
   org: (id: string) => { name: string } | undefined;
   flapping: (orgId: string) => boolean;
+  /** The org's status page URL, when `server.publicUrl` is set. */
+  orgPage?: (orgId: string) => string;
+  /** Whether firing messages get the Slack buttons (signing secret and publicUrl set). */
+  buttons?: boolean;
+}
+
+/** How many org pages a message links to at most (a group names more orgs than that). */
+const PAGE_LINKS = 5;
+
+/** Links to the orgs' status pages (down ones first), when a public URL is configured. */
+function pageLinks(members: readonly AlertMember[], ctx: MessageContext): AlertLink[] {
+  const page = ctx.orgPage;
+  if (!page) return [];
+  const ordered = [...members].sort(
+    (a, b) => Number(a.resolvedAt !== null) - Number(b.resolvedAt !== null),
+  );
+  const ids = [...new Set(ordered.map((m) => m.orgId))].slice(0, PAGE_LINKS);
+  return ids.map((id) => ({ label: `${ctx.org(id)?.name ?? id} status page`, url: page(id) }));
 }
 
 const LABEL: Record<MessageKind, string> = {
@@ -132,7 +150,7 @@ export function buildMessage(
     // An incident closed because its org left the config did not recover: say so instead.
     summary: down.length === 0 && detail.closeNote !== null ? detail.closeNote : detail.summary,
     fix: detail.fix,
-    links: linksOf(detail.fix),
+    links: [...pageLinks(members, ctx), ...linksOf(detail.fix)],
     orgs,
     counts: { total: members.length, open: down.length },
     openedAt: new Date(thread.createdAt).toISOString(),
@@ -142,6 +160,9 @@ export function buildMessage(
     text: "",
     recheck: detail.recheck,
   };
+  const only = members.length === 1 ? members[0]?.orgId : undefined;
+  if (only !== undefined && ctx.orgPage) message.pageUrl = ctx.orgPage(only);
+  if (ctx.buttons === true && down.length > 0) message.actions = { value: thread.id };
   message.text = plainText(message);
   return message;
 }
@@ -243,6 +264,7 @@ export function plainText(m: AlertMessage): string {
   } else if (m.kind !== "notice") {
     lines.push(`Since ${hhmm(opened)}. Cause: ${m.cause} (fixed by the ${m.owner}).`);
   }
+  if (m.pageUrl !== undefined) lines.push(`Org page: ${m.pageUrl}`);
   if (m.flapping) lines.push("Flapping: this org went down and up several times in the last hour.");
   lines.push("", m.summary);
   if (m.kind !== "resolve" && m.fix.length > 0) {

@@ -8,10 +8,10 @@ import { loadConfig, summarize, type LoadedConfig } from "../config/load.js";
 import { registerApi, type ApiMonitor } from "../http/api.js";
 import { registerReload } from "../http/reload.js";
 import { startHttpServer, type HttpServer } from "../http/server.js";
-import { AlertEngine } from "../alerting/engine.js";
+import type { AlertEngine } from "../alerting/engine.js";
+import type { Notifier } from "../alerting/types.js";
 import { createNotifier } from "../alerting/notifiers/index.js";
 import {
-  createAlertingMetrics,
   createMetrics,
   createRegistry,
   createReloadMetrics,
@@ -35,6 +35,7 @@ import {
   type SqliteHistoryStore,
 } from "../store/index.js";
 import { clientFromEnv } from "./check.js";
+import { buildAlerting, registerSlack } from "./alerting-setup.js";
 import { reportConfig } from "./config-check.js";
 import { Reloader } from "./reload.js";
 import { CONFIG_ENV, CONFIG_HELP, configFile, type CommandIo, type CommandResult } from "./io.js";
@@ -57,6 +58,8 @@ export interface Runtime {
   scheduler: Scheduler;
   /** Null when no notifier is configured. */
   alerting: AlertEngine | null;
+  /** The notifiers the engine sends through (Slack buttons reply through them too). */
+  notifiers: Notifier[];
   api: ApiMonitor;
   /** Where the server listens: server.listen, or --listen / ORGWATCH_LISTEN. */
   listen: string;
@@ -152,7 +155,8 @@ export function buildRuntime(
       logger.error({ err, job: job.name, id: job.id }, "a scheduled run failed");
     },
   });
-  const alerting = buildAlerting(config, { store, fleet, clock, logger, registry });
+  const notifiers = config.alerting.notifiers.map((n) => createNotifier(n, { logger, clock }));
+  const alerting = buildAlerting(config, notifiers, { store, fleet, clock, logger, registry });
   fleet.onRemove((id) => {
     scheduler.unschedule({ name: "check-org", id });
     metrics.forgetOrg(id);
@@ -206,45 +210,13 @@ export function buildRuntime(
     registry,
     scheduler,
     alerting,
+    notifiers,
     api,
     listen: config.top.server.listen,
     ready: false,
     http: null,
     reloader,
   };
-}
-
-/** The alerting engine over the store's outbox, or null when no notifier is configured. */
-function buildAlerting(
-  config: LoadedConfig,
-  deps: {
-    store: SqliteHistoryStore;
-    fleet: Fleet;
-    clock: Clock;
-    logger: Logger;
-    registry: Registry;
-  },
-): AlertEngine | null {
-  const entries = config.alerting.notifiers;
-  if (entries.length === 0) return null;
-  const { store, fleet, clock, logger, registry } = deps;
-  return new AlertEngine({
-    config: config.alerting,
-    notifiers: entries.map((n) => createNotifier(n, { logger, clock })),
-    log: store.alerts,
-    silences: store.silences,
-    sources: store,
-    org: (id) => {
-      const target = fleet.get(id)?.target;
-      return target ? { id, name: target.name, tags: target.tags } : undefined;
-    },
-    clock,
-    logger,
-    metrics: createAlertingMetrics(
-      registry,
-      entries.map((n) => n.name),
-    ),
-  });
 }
 
 /** Starts serving and checking: each org resumes its stored slot, or a spread one. */
@@ -264,6 +236,7 @@ async function listenOrExplain(rt: Runtime): Promise<HttpServer> {
       routes: (app) => {
         registerApi(app, { monitor: rt.api, apiToken: rt.config.top.server.apiToken ?? null });
         registerReload(app, () => rt.reloader.reload("http"));
+        registerSlack(app, rt);
       },
     });
   } catch (err) {

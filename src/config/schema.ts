@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { CHECK_IDS } from "../domain/stages.js";
 import { alertingPolicySchema } from "./alerting.js";
+import { Secret } from "../platform/secret.js";
 import { durationField, typeHint } from "./fields.js";
 
 const httpsUrl = z.string().transform((text, ctx) => {
@@ -146,8 +147,24 @@ export const topSchema = z.strictObject({
     .strictObject({
       listen: listenField.default("127.0.0.1:9464"),
       apiToken: z.string().min(16, "must be at least 16 characters").optional(),
+      /** Where people reach this server (a proxy's address): org page links, Slack buttons. */
+      publicUrl: httpsUrl.optional(),
     })
     .prefault({}),
+  /** Slack interactivity: alert buttons answered at POST /slack/interactions. */
+  slack: z
+    .strictObject({
+      signingSecret: z
+        .string({
+          error: "is required: the Slack app's Signing Secret, e.g. ${SLACK_SIGNING_SECRET}",
+        })
+        .min(
+          16,
+          "must be the Slack app's Signing Secret (Basic Information), e.g. ${SLACK_SIGNING_SECRET}",
+        )
+        .transform((v) => new Secret(v)),
+    })
+    .optional(),
   storage: z
     .strictObject({
       sqlite: z.string().min(1).default("./data/orgwatch.db"),

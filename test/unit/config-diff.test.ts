@@ -1,4 +1,6 @@
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import { parse } from "yaml";
 import { restartOnlyChanges } from "../../src/config/diff.js";
 import { loadConfigTree } from "../../src/config/load.js";
 
@@ -29,5 +31,32 @@ describe("restart-only fields", () => {
     );
     // defaults and routes apply on a reload; server and scheduler wait for a restart.
     expect(restartOnlyChanges(a, b)).toEqual(["server", "scheduler"]);
+  });
+});
+
+describe("server.publicUrl and slack.signingSecret", () => {
+  it("the example's lines load once uncommented; the secret never prints", () => {
+    const text = readFileSync("config/orgwatch.example.yaml", "utf8")
+      .replace(/^ {2}# publicUrl:/m, "  publicUrl:")
+      .replace(/^# slack:/m, "slack:");
+    const config = loadConfigTree(parse(text), {
+      file: "/tmp/orgwatch-example.yaml",
+      env: { SLACK_SIGNING_SECRET: "8f742231b10e8888abcd99yyyzzz85a5" },
+    });
+    expect(config.problems).toEqual([]);
+    expect(config.top.server.publicUrl).toBe("https://orgwatch.example.com");
+    expect(JSON.stringify(config.top)).not.toContain("8f742231b10e8888");
+    expect(config.top.slack?.signingSecret.reveal()).toBe("8f742231b10e8888abcd99yyyzzz85a5");
+  });
+
+  it("a signing secret too short to be one, or a URL without a scheme, names the fix", () => {
+    const config = load({
+      server: { publicUrl: "orgwatch.example.com" },
+      slack: { signingSecret: "abc" },
+    });
+    expect(config.problems.map((p) => `${p.path}: ${p.message}`)).toEqual([
+      'server.publicUrl: "orgwatch.example.com" is not a URL; write https://orgwatch.example.com',
+      "slack.signingSecret: must be the Slack app's Signing Secret (Basic Information), e.g. ${SLACK_SIGNING_SECRET}",
+    ]);
   });
 });
