@@ -25,9 +25,12 @@ export const checkOrgPayload = z.strictObject({
   apiUsage: z.strictObject({ used: z.number(), max: z.number() }).nullable(),
 }) satisfies z.ZodType<CheckJob>;
 
-/** Deterministic job id: a retried or duplicated job is the same job (its check id). */
-export function checkOrgJobId(job: CheckJob): string {
-  return `check-org:${job.checkId}`;
+/**
+ * Deterministic job id: a retried or duplicated job is the same job (one org, one due time).
+ * BullMQ refuses ids with a colon, so it is built from the parts of the check id, not the id.
+ */
+export function checkOrgJobId(job: Pick<CheckJob, "orgId" | "dueAt">): string {
+  return `check-org@${job.orgId}@${String(job.dueAt)}`;
 }
 
 /** What a worker process runs check jobs with: its own config's targets and the wire. */

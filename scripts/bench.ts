@@ -14,6 +14,8 @@ import { benchStore } from "./bench-store.js";
 import { checksSection } from "./bench-checks.js";
 import { coordinatorSection } from "./bench-coordinator.js";
 import { metricsSection } from "./bench-metrics.js";
+import { benchSender } from "./bench-sender.js";
+import { querySection } from "./bench-query.js";
 import { runBenchJson, type BenchJsonOptions } from "./bench-json.js";
 import { runSoak, soakOptions } from "./bench-soak.js";
 import { verdictTable } from "./bench-targets.js";
@@ -138,6 +140,8 @@ export const SECTIONS: BenchSection[] = [
   checksSection,
   coordinatorSection,
   metricsSection,
+  { name: "sender", run: () => benchSender() },
+  querySection,
   {
     name: "store",
     run: () => {

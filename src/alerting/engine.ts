@@ -44,6 +44,11 @@ export interface AlertEngineDeps {
   links?: { orgPage?: (orgId: string) => string; buttons: boolean };
   /** Run-time silences (API, Slack), honoured like the config's. */
   silences?: Pick<SilenceLog, "activeSilences">;
+  /**
+   * Whether this process may alert now (scale-out: it holds the coordinator lease). Asked before
+   * each round and each delivery, so a coordinator that lost its lease sends nothing more.
+   */
+  mayAct?: () => boolean;
 }
 
 /**
@@ -143,6 +148,7 @@ export class AlertEngine {
 
   /** One round: ingest, decide, send. */
   async tick(): Promise<void> {
+    if (!this.allowed()) return;
     this.ingest();
     this.decideAll(this.deps.clock.now());
     await this.dispatch(this.deps.clock.now());
@@ -274,8 +280,13 @@ export class AlertEngine {
     );
   }
 
+  private allowed(): boolean {
+    return this.deps.mayAct?.() ?? true;
+  }
+
   private async deliver(d: AlertDelivery, now: number): Promise<void> {
     const { log, config } = this.deps;
+    if (!this.allowed()) return;
     const view = log.thread(d.threadId);
     if (!view) return;
     const earlier = view.deliveries.filter((x) => x.seq < d.seq);

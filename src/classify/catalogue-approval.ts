@@ -11,6 +11,7 @@ import {
 /** The three causes behind "user hasn't approved this consumer", told apart by history. */
 export const approvalEntries = {
   consumer_not_approved: {
+    title: "The integration user has no approval to use the app",
     severity: "critical",
     transient: false,
     reference: ref("consumer_not_approved"),
@@ -25,6 +26,7 @@ export const approvalEntries = {
     ],
   },
   approval_aged_out: {
+    title: "The app's approval for the integration user lapsed",
     severity: "critical",
     transient: false,
     reference: ref("approval_aged_out"),
@@ -37,6 +39,7 @@ export const approvalEntries = {
     ],
   },
   user_not_found: {
+    title: "The org has no user with the configured username",
     severity: "critical",
     transient: false,
     reference: ref("user_not_found"),

@@ -1,10 +1,7 @@
 import type { FastifyInstance } from "fastify";
-import type { Registry } from "prom-client";
-import { AlertEngine } from "../alerting/engine.js";
 import type { Notifier } from "../alerting/types.js";
 import type { LoadedConfig } from "../config/load.js";
 import { registerSlackInteractions } from "../http/slack.js";
-import { createAlertingMetrics } from "../metrics/index.js";
 import type { Fleet } from "../monitor/fleet.js";
 import type { Clock } from "../platform/clock.js";
 import type { Logger } from "../platform/logger.js";
@@ -21,41 +18,6 @@ export function orgPageOf(config: LoadedConfig): ((id: string) => string) | unde
 /** Whether alerts carry Slack buttons: both the signing secret and the public URL are set. */
 export function slackButtonsOn(config: LoadedConfig): boolean {
   return config.top.slack !== undefined && config.top.server.publicUrl !== undefined;
-}
-
-/** The alerting engine over the store's outbox, or null when no notifier is configured. */
-export function buildAlerting(
-  config: LoadedConfig,
-  notifiers: Notifier[],
-  deps: {
-    store: SqliteHistoryStore;
-    fleet: Fleet;
-    clock: Clock;
-    logger: Logger;
-    registry: Registry;
-  },
-): AlertEngine | null {
-  if (notifiers.length === 0) return null;
-  const { store, fleet, clock, logger, registry } = deps;
-  const orgPage = orgPageOf(config);
-  return new AlertEngine({
-    config: config.alerting,
-    notifiers,
-    log: store.alerts,
-    silences: store.silences,
-    sources: store,
-    org: (id) => {
-      const target = fleet.get(id)?.target;
-      return target ? { id, name: target.name, tags: target.tags } : undefined;
-    },
-    clock,
-    logger,
-    metrics: createAlertingMetrics(
-      registry,
-      notifiers.map((n) => n.name),
-    ),
-    links: { ...(orgPage ? { orgPage } : {}), buttons: slackButtonsOn(config) },
-  });
 }
 
 /**

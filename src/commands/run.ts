@@ -1,44 +1,48 @@
-import { resolve } from "node:path";
 import type { Command } from "commander";
 import type { Registry } from "prom-client";
 import { runCheckOrgJob } from "../../jobs/check-org.job.js";
 import { runMaintainJob } from "../../jobs/maintain.job.js";
-
-import { loadConfig, summarize, type LoadedConfig } from "../config/load.js";
-import { registerApi, type ApiMonitor } from "../http/api.js";
-import { registerReload } from "../http/reload.js";
-import { startHttpServer, type HttpServer } from "../http/server.js";
 import type { AlertEngine } from "../alerting/engine.js";
-import type { Notifier } from "../alerting/types.js";
 import { createNotifier } from "../alerting/notifiers/index.js";
+import type { Notifier } from "../alerting/types.js";
+import { summarize, type LoadedConfig } from "../config/load.js";
+import type { ApiMonitor } from "../http/api.js";
+import { registerReload } from "../http/reload.js";
+import type { HttpServer } from "../http/server.js";
 import {
   createMetrics,
   createRegistry,
   createReloadMetrics,
   type OrgwatchMetrics,
 } from "../metrics/index.js";
+import { historyPath } from "../config/storage.js";
 import { Coordinator } from "../monitor/coordinator.js";
 import { Fleet } from "../monitor/fleet.js";
 import { checkOrgHandler, type CheckWorker } from "../monitor/run-loop.js";
 import { resumeCheckAt } from "../monitor/schedule.js";
-import { loginFreeAt, metricsViewOf, orgStatusOf } from "../monitor/views.js";
+import { metricsViewOf } from "../monitor/views.js";
 import { systemClock, type Clock } from "../platform/clock.js";
-import { OrgwatchError } from "../platform/errors.js";
 import { createLogger, type Logger } from "../platform/logger.js";
 import { packageVersion } from "../platform/version.js";
 import { InProcessScheduler } from "../scheduler/inprocess.js";
-import type { Scheduler } from "../scheduler/types.js";
-import {
-  BatchWriter,
-  openStore,
-  type RecordedPass,
-  type SqliteHistoryStore,
-} from "../store/index.js";
+import type { JobHandlers, JobRef, Scheduler } from "../scheduler/types.js";
+import { BatchWriter, type RecordedPass, type SqliteHistoryStore } from "../store/index.js";
+import { registerSlack } from "./alerting-setup.js";
 import { clientFromEnv } from "./check.js";
-import { buildAlerting, registerSlack } from "./alerting-setup.js";
-import { reportConfig } from "./config-check.js";
 import { Reloader } from "./reload.js";
-import { CONFIG_ENV, CONFIG_HELP, configFile, type CommandIo, type CommandResult } from "./io.js";
+import { accessSettings, registerStatusPage } from "./page-wiring.js";
+import { diagnosticsFor, logFormatOf } from "./diagnostics.js";
+import {
+  CONFIG_ENV,
+  CONFIG_HELP,
+  DATA_DIR_HELP,
+  configFile,
+  type CommandIo,
+  type CommandResult,
+} from "./io.js";
+import { buildAlerting, listenOrExplain, load, openStoreOrExplain } from "./run-parts.js";
+import { buildScaleOut, catchUp, type ScaleOut } from "./run-redis.js";
+import { buildApiMonitor } from "./run-api.js";
 
 const SHUTDOWN_GRACE_MS = 10_000;
 const LISTEN_RE = /^(\[[0-9a-fA-F:]+\]|[^\s:]*):\d{1,5}$/;
@@ -60,6 +64,8 @@ export interface Runtime {
   alerting: AlertEngine | null;
   /** The notifiers the engine sends through (Slack buttons reply through them too). */
   notifiers: Notifier[];
+  /** The lease, queue and Redis client of a scale-out coordinator; null in process. */
+  scaleOut: ScaleOut | null;
   api: ApiMonitor;
   /** Where the server listens: server.listen, or --listen / ORGWATCH_LISTEN. */
   listen: string;
@@ -69,43 +75,19 @@ export interface Runtime {
   reloader: Reloader;
 }
 
-function load(file: string, io: CommandIo): LoadedConfig | null {
-  try {
-    const config = loadConfig(file, io.env);
-    return reportConfig(config, io) === 2 ? null : config;
-  } catch (err) {
-    if (err instanceof OrgwatchError) {
-      io.stderr(`${err.message}\n`);
-      return null;
-    }
-    throw err;
-  }
-}
-
-/** Opens the history, or says in one line which path failed and what to do. */
-function openStoreOrExplain(path: string): SqliteHistoryStore {
-  try {
-    return openStore(path);
-  } catch (err) {
-    if (err instanceof OrgwatchError) throw err;
-    const code = (err as { code?: unknown }).code;
-    const why = typeof code === "string" ? code : err instanceof Error ? err.message : "error";
-    throw new OrgwatchError(
-      "STORAGE_UNUSABLE",
-      `storage.sqlite ${path}: cannot open the history (${why}); make its folder writable for this user, stop the other process holding it, or set storage.sqlite to another path`,
-      { cause: err },
-    );
-  }
-}
-
 /** Builds the runtime: store, fleet (with every stored state, in one query), coordinator, scheduler. */
 export function buildRuntime(
   config: LoadedConfig,
   opts: { configFile: string; env: CommandIo["env"]; clock?: Clock; logger?: Logger },
 ): Runtime {
-  const logger = opts.logger ?? createLogger({ level: opts.env.ORGWATCH_LOG_LEVEL ?? "info" });
+  const logger =
+    opts.logger ??
+    createLogger({
+      level: opts.env.ORGWATCH_LOG_LEVEL ?? "info",
+      format: logFormatOf(opts.env) ?? "json",
+    });
   const clock = opts.clock ?? systemClock;
-  const store = openStoreOrExplain(resolve(config.dir, config.top.storage.sqlite));
+  const store = openStoreOrExplain(historyPath(config, opts.env.ORGWATCH_DATA_DIR));
   const passes = new BatchWriter<RecordedPass>((batch) => store.commitPasses(batch), {
     onError: (err) => {
       logger.error({ err }, "history write failed; will retry");
@@ -124,7 +106,7 @@ export function buildRuntime(
   });
   const coordinator = new Coordinator({ fleet, ledger: store, passes, metrics, logger });
   const client = clientFromEnv(opts.env);
-  const worker: CheckWorker = {
+  const local: CheckWorker = {
     run: (job, signal) =>
       runCheckOrgJob(
         job,
@@ -137,54 +119,51 @@ export function buildRuntime(
         signal,
       ),
   };
-  const scheduler = new InProcessScheduler({
-    concurrency: config.top.scheduler.concurrency,
-    clock,
-    handlers: {
-      "check-org": checkOrgHandler({ coordinator, worker, clock }),
-      maintain: (_id, dueAt) =>
-        Promise.resolve(
-          runMaintainJob({ at: dueAt }, { store, retention: config.top.storage.retention }),
-        ),
-    },
-    onLag: (ms) => {
+  const sched = config.top.scheduler;
+  const leads = (): boolean => scaleOut?.scheduler.leader ?? true;
+  const handlers = (worker: CheckWorker): JobHandlers => ({
+    "check-org": checkOrgHandler({ coordinator, worker, clock, mayRecord: leads }),
+    maintain: (_id, dueAt) =>
+      Promise.resolve(
+        runMaintainJob({ at: dueAt }, { store, retention: config.top.storage.retention }),
+      ),
+  });
+  const hooks = {
+    onLag: (ms: number) => {
       metrics.observeSchedulerLag(ms / 1000);
     },
-    onError: (job, err) => {
+    onError: (job: JobRef, err: unknown) => {
       metrics.countCheckError();
       logger.error({ err, job: job.name, id: job.id }, "a scheduled run failed");
     },
-  });
+  };
+  const scaleOut =
+    sched.kind === "redis"
+      ? buildScaleOut(sched, { clock, logger, registry, handlers, hooks })
+      : null;
+  const scheduler: Scheduler =
+    scaleOut?.scheduler ??
+    new InProcessScheduler({
+      concurrency: sched.concurrency,
+      clock,
+      handlers: handlers(local),
+      ...hooks,
+    });
   const notifiers = config.alerting.notifiers.map((n) => createNotifier(n, { logger, clock }));
-  const alerting = buildAlerting(config, notifiers, { store, fleet, clock, logger, registry });
+  const alerting = buildAlerting(config, {
+    store,
+    fleet,
+    clock,
+    logger,
+    registry,
+    mayAct: leads,
+    notifiers,
+  });
   fleet.onRemove((id) => {
     scheduler.unschedule({ name: "check-org", id });
     metrics.forgetOrg(id);
   });
-  const api: ApiMonitor = {
-    org: (id) => {
-      const entry = fleet.get(id);
-      if (!entry) return null;
-      const incidentId = entry.state.incidentId;
-      return orgStatusOf(entry, incidentId ? store.incident(incidentId) : null);
-    },
-    checkNow: (id) => {
-      const entry = fleet.get(id);
-      if (!entry) return { kind: "unknown" };
-      const now = clock.now();
-      const { username, loginBudgetPerHour } = entry.target;
-      const freeAt = loginFreeAt(fleet.loginTimes(username), loginBudgetPerHour, now);
-      if (freeAt !== null) {
-        return {
-          kind: "budget",
-          retryAt: new Date(freeAt).toISOString(),
-          retryAfterSeconds: Math.max(1, Math.ceil((freeAt - now) / 1000)),
-        };
-      }
-      const outcome = scheduler.trigger({ name: "check-org", id });
-      return { kind: outcome };
-    },
-  };
+  const api = buildApiMonitor({ fleet, store, scheduler, clock });
   const reloader = new Reloader({
     configFile: opts.configFile,
     env: opts.env,
@@ -212,6 +191,7 @@ export function buildRuntime(
     alerting,
     notifiers,
     api,
+    scaleOut,
     listen: config.top.server.listen,
     ready: false,
     http: null,
@@ -219,36 +199,41 @@ export function buildRuntime(
   };
 }
 
-/** Starts serving and checking: each org resumes its stored slot, or a spread one. */
+/**
+ * Starts serving and checking: each org resumes its stored slot, or a spread one. A scale-out
+ * coordinator serves at once (/readyz 503) and schedules only once it holds the lease.
+ */
 export async function startRuntime(rt: Runtime): Promise<void> {
-  rt.http = await listenOrExplain(rt);
-  await scheduleAll(rt);
+  rt.http = await listenOrExplain({
+    listen: rt.listen,
+    registry: rt.registry,
+    ready: () => rt.ready,
+    logger: rt.logger,
+    api: rt.api,
+    access: accessSettings(rt),
+    page: (app) => {
+      registerStatusPage(app, rt);
+      registerReload(app, () => rt.reloader.reload("http"));
+      registerSlack(app, rt);
+    },
+  });
   rt.reloader.markStarted();
-}
-
-async function listenOrExplain(rt: Runtime): Promise<HttpServer> {
-  try {
-    return await startHttpServer({
-      listen: rt.listen,
-      registry: rt.registry,
-      ready: () => rt.ready,
-      logger: rt.logger,
-      routes: (app) => {
-        registerApi(app, { monitor: rt.api, apiToken: rt.config.top.server.apiToken ?? null });
-        registerReload(app, () => rt.reloader.reload("http"));
-        registerSlack(app, rt);
-      },
-    });
-  } catch (err) {
-    const code = (err as { code?: unknown }).code;
-    const why =
-      code === "EADDRINUSE"
-        ? "the address is in use; stop the other process or choose another port"
-        : code === "EACCES"
-          ? "not allowed to listen there; use a port above 1023 or another address"
-          : `cannot listen (${typeof code === "string" ? code : "error"})`;
-    throw new OrgwatchError("LISTEN_FAILED", `server.listen ${rt.listen}: ${why}`, { cause: err });
+  const scaleOut = rt.scaleOut;
+  if (!scaleOut) {
+    await scheduleAll(rt);
+    return;
   }
+  scaleOut.onLeader = () =>
+    catchUp({
+      store: rt.store,
+      fleet: rt.fleet,
+      coordinator: rt.coordinator,
+      scheduler: scaleOut.scheduler,
+      clock: rt.clock,
+      logger: rt.logger,
+      scheduleAll: () => scheduleAll(rt),
+    });
+  rt.scheduler.start();
 }
 
 async function scheduleAll(rt: Runtime): Promise<void> {
@@ -292,6 +277,22 @@ export async function stopRuntime(
   return stopped;
 }
 
+/**
+ * Resolves when a scale-out coordinator loses its lease. The scheduler has aborted every run in
+ * flight; here the coordinator stops recording and the process stops being ready at once.
+ */
+function leaseLoss(rt: Runtime): Promise<{ lost: string }> {
+  return new Promise((resolveLoss) => {
+    if (!rt.scaleOut) return;
+    rt.scaleOut.onLost = (why) => {
+      rt.ready = false;
+      rt.coordinator.close();
+      rt.logger.error({ why }, "lost the coordinator lease; stopping");
+      resolveLoss({ lost: why });
+    };
+  });
+}
+
 /** `orgwatch run`: checks every org on its interval until SIGINT/SIGTERM. */
 export async function runCommand(
   opts: { config: string; listen?: string },
@@ -300,18 +301,15 @@ export async function runCommand(
   const listen = opts.listen ?? io.env.ORGWATCH_LISTEN;
   if (listen !== undefined && !LISTEN_RE.test(listen)) {
     const from = opts.listen !== undefined ? "--listen" : "ORGWATCH_LISTEN";
-    io.stderr(
-      `${from} ${listen}: must be host:port, e.g. 0.0.0.0:9464 (all interfaces) or 127.0.0.1:9464\n`,
+    diagnosticsFor(io).error(
+      `${from} ${listen}: must be host:port, e.g. 0.0.0.0:9464 (all interfaces) or 127.0.0.1:9464`,
     );
     return 2;
   }
   const config = load(opts.config, io);
   if (!config) return 2;
-  if (config.top.scheduler.kind !== "inprocess") {
-    io.stderr("scheduler.kind: redis is not available yet; use kind: inprocess\n");
-    return 2;
-  }
   const rt = buildRuntime(config, { configFile: opts.config, env: io.env });
+  const lost = leaseLoss(rt);
   if (listen !== undefined) rt.listen = listen;
   try {
     await startRuntime(rt);
@@ -320,13 +318,22 @@ export async function runCommand(
     throw err;
   }
   const url = rt.http?.url ?? "";
-  io.stdout(`orgwatch running: ${summarize(config)}; metrics at ${url}/metrics\n`);
+  const role = rt.scaleOut ? " (scale-out: standby until it holds the coordinator lease)" : "";
+  io.stdout(`orgwatch running: ${summarize(config)}; metrics at ${url}/metrics${role}\n`);
   rt.logger.info({ orgs: config.orgs.length, url }, "orgwatch started");
   rt.reloader.startWatching();
   const unsubscribe = io.onReloadSignal?.(() => rt.reloader.reload("SIGHUP"));
-  const signal = await (io.waitForStop ?? (() => new Promise<string>(() => {})))();
+  const stop = (io.waitForStop ?? (() => new Promise<string>(() => {})))();
+  const ended = await Promise.race([stop.then((signal) => ({ signal })), lost]);
   unsubscribe?.();
-  rt.logger.info({ signal }, "shutting down");
+  if ("lost" in ended) {
+    io.stderr(
+      `orgwatch: lost the coordinator lease (${ended.lost}); stopped checking, recording and alerting at once so only one coordinator works. Start it again to stand by.\n`,
+    );
+    await stopRuntime(rt, 0);
+    return 1;
+  }
+  rt.logger.info({ signal: ended.signal }, "shutting down");
   const stopped = await stopRuntime(rt);
   rt.logger.info(stopped, "stopped");
   return 0;
@@ -344,10 +351,14 @@ export function registerRun(program: Command, io: CommandIo, result: CommandResu
     )
     .addHelpText(
       "after",
-      "\nServes /metrics, /healthz, /readyz and /api/v1 on server.listen; stops on SIGINT/SIGTERM.\n" +
-        "Reloads the config on SIGHUP, POST /-/reload and a change of the config or an included file.\n" +
+      "\nServes /metrics, /healthz, /readyz, /api/v1 and the status page (/) on server.listen;\n" +
+        "stops on SIGINT/SIGTERM. Reloads the config on SIGHUP, POST /-/reload and a change of the\n" +
+        "config or an included file.\n" +
         `Environment: ${CONFIG_ENV} (the config when --config is not given), ORGWATCH_LISTEN (like\n` +
-        "--listen), ORGWATCH_LOG_LEVEL (default info), ORGWATCH_RESOLVE (host pins, like curl --resolve).",
+        "--listen), ORGWATCH_LOG_LEVEL (default info), ORGWATCH_LOG_FORMAT (json, the default, or text;\n" +
+        "config problems follow it when set), ORGWATCH_RESOLVE (host pins, like curl --resolve),\n" +
+        "HTTPS_PROXY, HTTP_PROXY, NO_PROXY (egress proxies for every Salesforce call),\n" +
+        `${DATA_DIR_HELP}.`,
     )
     .action((opts: { config?: string; listen?: string }) => {
       const file = configFile(opts.config, io);

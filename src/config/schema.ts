@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { CHECK_IDS } from "../domain/stages.js";
-import { alertingPolicySchema } from "./alerting.js";
 import { Secret } from "../platform/secret.js";
+import { alertingPolicySchema } from "./alerting.js";
 import { durationField, typeHint } from "./fields.js";
 
 const httpsUrl = z.string().transform((text, ctx) => {
@@ -147,8 +147,14 @@ export const topSchema = z.strictObject({
     .strictObject({
       listen: listenField.default("127.0.0.1:9464"),
       apiToken: z.string().min(16, "must be at least 16 characters").optional(),
-      /** Where people reach this server (a proxy's address): org page links, Slack buttons. */
+      /** Where people reach this server (share links and page links are built under it). */
       publicUrl: httpsUrl.optional(),
+      /** Signs share links (HMAC-SHA256); rotating it revokes every link given out. */
+      shareSecret: z
+        .string()
+        .min(32, "must be at least 32 characters, e.g. the output of `openssl rand -hex 32`")
+        .transform((v) => new Secret(v))
+        .optional(),
     })
     .prefault({}),
   /** Slack interactivity: alert buttons answered at POST /slack/interactions. */
@@ -194,6 +200,15 @@ export const topSchema = z.strictObject({
             kind: z.literal("redis"),
             concurrency: z.number().int().min(1).max(1024).default(32),
             redisUrl: z.string().regex(/^rediss?:\/\//, "must be a redis:// or rediss:// URL"),
+            // Every queue and the coordinator lease live under this key prefix.
+            prefix: z
+              .string()
+              .regex(/^[A-Za-z0-9_.-]{1,64}$/, "must be 1-64 letters, digits, _ . or -")
+              .default("orgwatch"),
+            // A standby takes over at most this long (plus a second) after the active one dies.
+            leaseTtl: durationField.prefault("10s"),
+            // A worker that stops renewing a job's lock this long (killed) gets it run elsewhere.
+            stalledAfter: durationField.prefault("30s"),
           }),
         ],
         { error: () => "kind must be inprocess or redis" },

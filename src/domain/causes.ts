@@ -80,3 +80,40 @@ export const CAUSE_OWNERS = {
   salesforce_unavailable: "salesforce",
   unknown: "vendor",
 } as const satisfies Record<CauseId, CauseOwner>;
+
+/**
+ * Each cause in one line, without any org's details: shown beside the cause id on dashboards
+ * (the `orgwatch_cause_info` metric). The catalogue's summary says the same for one org.
+ */
+export const CAUSE_SUMMARIES = {
+  key_invalid: "The monitor's private key is unreadable, not RSA, or under 2048 bits",
+  certificate_expiring: "The certificate uploaded to the app expires soon",
+  network_error: "No answer from Salesforce: DNS, TLS, a proxy or the connection failed",
+  app_not_installed: "The app is not installed in the org",
+  my_domain_required: "An External Client App needs the org's My Domain as token host and aud",
+  user_not_preauthorized: "The integration user is not pre-authorized for the app",
+  consumer_not_approved: "The user has not approved the app (admin pre-approval missing)",
+  approval_aged_out: "An approval that worked has been revoked or has expired",
+  audience_invalid: "The JWT aud does not fit the org (production, sandbox or My Domain)",
+  invalid_assertion: "The assertion's signature does not match the app's certificate",
+  assertion_expired: "The assertion expired before Salesforce saw it (clock skew)",
+  client_id_invalid: "Salesforce does not know the consumer key",
+  app_propagating: "A recent app change is still reaching every Salesforce server",
+  user_not_found: "The username does not exist in the org (sandbox refresh, suffix)",
+  user_inactive: "The integration user is deactivated",
+  org_inactive: "The org is locked, suspended or deleted",
+  ip_restricted: "The app's or profile's IP restrictions refuse the monitor",
+  login_rate_exceeded: "The user hit Salesforce's hourly login limit",
+  unsupported_grant_type: "The token request's grant type is refused",
+  invalid_request: "The token request is malformed",
+  api_disabled: "API access is off for the org or the user (API Enabled)",
+  api_limit_exceeded: "The org's daily API requests are used up",
+  session_invalid: "The access token was refused right after it was issued",
+  session_not_valid_for_api: "The session's scopes or policies do not allow this API",
+  jwt_token_format_unsupported: "A JWT-format access token is refused by an API",
+  auth_header_invalid: "The Authorization header is refused",
+  insufficient_access: "The user lacks a permission a check needs",
+  api_version_unsupported: "The configured API version is retired",
+  salesforce_unavailable: "Salesforce is unavailable or in maintenance",
+  unknown: "A failure no rule recognises yet",
+} as const satisfies Record<CauseId, string>;

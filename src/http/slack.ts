@@ -3,6 +3,7 @@ import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import type { Logger } from "../platform/logger.js";
 import type { Secret } from "../platform/secret.js";
+import type { RouteAuth } from "./access.js";
 
 /** Slack's replay window: a request older (or newer) than this is refused. */
 export const SLACK_MAX_SKEW_S = 5 * 60;
@@ -116,7 +117,9 @@ export function registerSlackInteractions(
         next(null, body);
       },
     );
-    scope.post("/slack/interactions", async (req, reply) => {
+    // `auth: "own"`: the one auth hook (access.ts) leaves this route to its signature check.
+    const auth: RouteAuth = "own";
+    scope.post("/slack/interactions", { config: { auth } }, async (req, reply) => {
       const raw = typeof req.body === "string" ? req.body : "";
       const header = (name: string): string | undefined => {
         const v = req.headers[name];

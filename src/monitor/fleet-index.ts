@@ -1,6 +1,6 @@
 import type { CauseId } from "../domain/causes.js";
 import type { OrgHealth } from "../domain/state.js";
-import { SortedIds } from "./sorted-ids.js";
+import { SortedIds, SortedKeys } from "./sorted-ids.js";
 
 /** What the index reads of an org: its id, name and tags, and its state and cause. */
 export interface IndexedOrg {
@@ -32,7 +32,7 @@ export class FleetIndex {
   private readonly causes = new Map<CauseId, SortedIds>();
   private readonly tags = new Map<string, SortedIds>();
   /** `word \0 id` for every word of every org's id and name. */
-  private readonly words = new SortedIds();
+  private readonly words = new SortedKeys();
 
   /** Indexes a new org. */
   insert(org: IndexedOrg): void {

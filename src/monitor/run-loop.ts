@@ -14,6 +14,11 @@ export interface RunLoopDeps {
   coordinator: Coordinator;
   worker: CheckWorker;
   clock: Clock;
+  /**
+   * Whether this process may record now (scale-out: it still holds the coordinator lease, the
+   * fence checked before each record). Always yes in process.
+   */
+  mayRecord?: () => boolean;
 }
 
 /** Never again, for an org that left the fleet. */
@@ -35,8 +40,15 @@ export function checkOrgHandler(deps: RunLoopDeps): JobHandler {
       case "run":
         break;
     }
-    const result = await deps.worker.run(admission.job, signal);
-    if (signal.aborted) return NEVER;
+    let result: CheckResult;
+    try {
+      result = await deps.worker.run(admission.job, signal);
+    } catch (err) {
+      // A wait given up at shutdown or on losing the lease is not a failed check.
+      if (signal.aborted) return NEVER;
+      throw err;
+    }
+    if (signal.aborted || deps.mayRecord?.() === false) return NEVER;
     const recorded = deps.coordinator.record(result, deps.clock.now());
     return recorded ? recorded.nextDueAt : NEVER;
   };

@@ -1,33 +1,22 @@
 /**
- * A set of strings that also walks them in order. Changes are cheap (they wait in small pending
- * sets); the first ordered walk after a change merges them in, so loading 100,000 orgs costs
- * one sort, not 100,000 array insertions, and a walk costs only what it reads.
+ * Strings walked in order. Changes are cheap (they wait in a pending list); the first ordered
+ * walk after a change merges them in, so loading 100,000 orgs costs one sort, not 100,000 array
+ * insertions, and a walk costs only what it reads. It keeps no membership set, so the caller
+ * must add a key only when absent and delete it only when present (the word index does).
  */
-export class SortedIds {
+export class SortedKeys {
   private sorted: string[] = [];
-  private readonly members = new Set<string>();
-  private readonly added = new Set<string>();
+  /** Added since the last merge (may hold keys removed again: `removed` filters them). */
+  private added: string[] = [];
   private readonly removed = new Set<string>();
 
-  /** How many members (exact, no walk). */
-  get size(): number {
-    return this.members.size;
-  }
-
-  has(key: string): boolean {
-    return this.members.has(key);
-  }
-
   add(key: string): void {
-    if (this.members.has(key)) return;
-    this.members.add(key);
-    // Still in `sorted` when it was removed since the last merge: just forget the removal.
-    if (!this.removed.delete(key)) this.added.add(key);
+    // Still in `sorted` (or `added`) when it was removed since the last merge: forget the removal.
+    if (!this.removed.delete(key)) this.added.push(key);
   }
 
   delete(key: string): void {
-    if (!this.members.delete(key)) return;
-    if (!this.added.delete(key)) this.removed.add(key);
+    this.removed.add(key);
   }
 
   /** The members in order, starting after `after` (exclusive) or at `from` (inclusive). */
@@ -41,14 +30,39 @@ export class SortedIds {
   }
 
   private merged(): string[] {
-    if (this.added.size === 0 && this.removed.size === 0) return this.sorted;
-    const kept =
-      this.removed.size === 0 ? this.sorted : this.sorted.filter((k) => !this.removed.has(k));
-    const fresh = [...this.added].sort(compare);
+    if (this.added.length === 0 && this.removed.size === 0) return this.sorted;
+    const gone = this.removed;
+    const kept = gone.size === 0 ? this.sorted : this.sorted.filter((k) => !gone.has(k));
+    const fresh = (gone.size === 0 ? this.added : this.added.filter((k) => !gone.has(k))).sort(
+      compare,
+    );
     this.sorted = fresh.length === 0 ? kept : mergeSorted(kept, fresh);
-    this.added.clear();
-    this.removed.clear();
+    this.added = [];
+    gone.clear();
     return this.sorted;
+  }
+}
+
+/** A set of strings that also walks them in order, with exact membership and size. */
+export class SortedIds extends SortedKeys {
+  private readonly members = new Set<string>();
+
+  /** How many members (exact, no walk). */
+  get size(): number {
+    return this.members.size;
+  }
+
+  has(key: string): boolean {
+    return this.members.has(key);
+  }
+
+  override add(key: string): void {
+    const before = this.members.size;
+    if (this.members.add(key).size !== before) super.add(key);
+  }
+
+  override delete(key: string): void {
+    if (this.members.delete(key)) super.delete(key);
   }
 }
 

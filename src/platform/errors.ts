@@ -8,6 +8,8 @@ export type OrgwatchErrorCode =
   | "WORKER_UNKNOWN_ORG"
   | "STORAGE_UNUSABLE"
   | "LISTEN_FAILED"
+  | "WORK_RESULT_INVALID"
+  | "REDIS_UNREACHABLE"
   | "INTERNAL";
 
 /** Base error with a stable `code`, so callers switch on codes, never on message text. */

@@ -75,7 +75,7 @@ function replaceFile(file: string, text: string): void {
 }
 
 async function metrics(): Promise<string> {
-  return (await fetch(`${orgwatch.url}/metrics`)).text();
+  return (await fetch(`${orgwatch.url}/metrics`, { headers: AUTH })).text();
 }
 
 function gauge(text: string, name: string): number | null {

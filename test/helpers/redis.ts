@@ -1,0 +1,86 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { createConnection, createServer } from "node:net";
+import { ensureBinaries } from "./system.js";
+
+/** A redis-server child on a private loopback port, without persistence. */
+export interface RedisServer {
+  port: number;
+  url: string;
+  /** Stops the server (SIGKILL when `hard`: a crash, no shutdown work). */
+  stop(hard?: boolean): Promise<void>;
+  /** Starts it again on the same port, empty (nothing is persisted). */
+  restart(): Promise<void>;
+}
+
+/** A free loopback port (bind port 0 and read it back). */
+export async function freeLoopbackPort(): Promise<number> {
+  return new Promise((res, rej) => {
+    const srv = createServer();
+    srv.once("error", rej);
+    srv.listen(0, "127.0.0.1", () => {
+      const addr = srv.address();
+      const port = typeof addr === "object" && addr ? addr.port : 0;
+      srv.close(() => res(port));
+    });
+  });
+}
+
+async function answers(port: number): Promise<boolean> {
+  return new Promise((res) => {
+    const sock = createConnection({ host: "127.0.0.1", port });
+    sock.once("connect", () => {
+      sock.write("PING\r\n");
+    });
+    sock.once("data", (d) => {
+      sock.destroy();
+      res(d.toString().startsWith("+PONG"));
+    });
+    sock.once("error", () => res(false));
+  });
+}
+
+function launch(port: number): ChildProcess {
+  return spawn(
+    "/usr/bin/redis-server",
+    ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+    { stdio: "ignore" },
+  );
+}
+
+async function waitUp(port: number, child: ChildProcess): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  while (!(await answers(port))) {
+    if (child.exitCode !== null) throw new Error(`redis-server exited on port ${String(port)}`);
+    if (Date.now() > deadline) throw new Error(`redis-server on ${String(port)} did not answer`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/** Starts redis-server on a free loopback port; `stop()` it after the tests. */
+export async function startRedis(): Promise<RedisServer> {
+  ensureBinaries(["redis-server"]);
+  const port = await freeLoopbackPort();
+  let child = launch(port);
+  await waitUp(port, child);
+  const stop = async (hard = false): Promise<void> => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise<void>((r) => child.once("exit", () => r()));
+    child.kill(hard ? "SIGKILL" : "SIGTERM");
+    await exited;
+  };
+  return {
+    port,
+    url: `redis://127.0.0.1:${String(port)}`,
+    stop,
+    restart: async () => {
+      await stop(true);
+      child = launch(port);
+      await waitUp(port, child);
+    },
+  };
+}
+
+/** A queue prefix no other test shares. */
+export function uniquePrefix(label: string): string {
+  return `t-${label}-${process.pid.toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
+}

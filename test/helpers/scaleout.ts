@@ -1,0 +1,82 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { resolve } from "node:path";
+import { Redis } from "ioredis";
+
+const BIN = resolve("bin/orgwatch.js");
+
+/** A running `orgwatch worker` child process. */
+export interface WorkerProcess {
+  child: ChildProcess;
+  output: () => string;
+  /** Sends a signal and resolves with the exit code (or the signal name). */
+  stop(signal?: NodeJS.Signals): Promise<number | string>;
+}
+
+/** Starts `orgwatch worker --config FILE` from dist/ and waits until it says it is consuming. */
+export async function startWorker(
+  configFile: string,
+  env: Record<string, string>,
+  args: string[] = [],
+): Promise<WorkerProcess> {
+  const child = spawn(process.execPath, [BIN, "worker", "--config", configFile, ...args], {
+    env: { ...process.env, ORGWATCH_LOG_LEVEL: "warn", ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let out = "";
+  child.stdout.on("data", (d: Buffer) => (out += d.toString()));
+  child.stderr.on("data", (d: Buffer) => (out += d.toString()));
+  const exited = new Promise<number | string>((res) =>
+    child.once("exit", (code, signal) => res(code ?? signal ?? -1)),
+  );
+  await new Promise<void>((res, rej) => {
+    const timer = setTimeout(() => rej(new Error(`worker did not start:\n${out}`)), 20_000);
+    child.stdout.on("data", () => {
+      if (out.includes("orgwatch worker:")) {
+        clearTimeout(timer);
+        res();
+      }
+    });
+    void exited.then(() => {
+      clearTimeout(timer);
+      rej(new Error(`worker exited early:\n${out}`));
+    });
+  });
+  return {
+    child,
+    output: () => out,
+    stop: (signal = "SIGTERM") => {
+      if (child.exitCode !== null || child.signalCode !== null) return exited;
+      child.kill(signal);
+      return exited;
+    },
+  };
+}
+
+/** Every key in the Redis on `port` and every value under it, as one text to search. */
+export async function redisDump(port: number): Promise<string> {
+  const r = new Redis({ host: "127.0.0.1", port, maxRetriesPerRequest: 1 });
+  try {
+    const parts: string[] = [];
+    for (const key of await r.keys("*")) {
+      parts.push(key);
+      const type = await r.type(key);
+      if (type === "string") parts.push((await r.get(key)) ?? "");
+      else if (type === "hash") parts.push(JSON.stringify(await r.hgetall(key)));
+      else if (type === "list") parts.push(JSON.stringify(await r.lrange(key, 0, -1)));
+      else if (type === "set") parts.push(JSON.stringify(await r.smembers(key)));
+      else if (type === "zset") parts.push(JSON.stringify(await r.zrange(key, "0", "-1")));
+      else if (type === "stream") parts.push(JSON.stringify(await r.xrange(key, "-", "+")));
+    }
+    return parts.join("\n");
+  } finally {
+    r.disconnect();
+  }
+}
+
+/** One metric sample's value from a /metrics text (null when absent). */
+export function sample(text: string, series: string): number | null {
+  for (const line of text.split("\n")) {
+    if (line.startsWith(`${series} `)) return Number(line.slice(series.length + 1));
+  }
+  return null;
+}

@@ -1,0 +1,119 @@
+/**
+ * The BullMQ scheduler against a real redis-server on a private loopback port: the same contract
+ * suite as the in-process one (each test with its own queue prefix), then what only it does:
+ * one coordinator at a time holds the lease, and a standby takes over when the holder is gone.
+ */
+import { Redis } from "ioredis";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ManualClock } from "../../src/platform/clock.js";
+import { BullMqScheduler } from "../../src/scheduler/bullmq.js";
+import type { JobHandlers } from "../../src/scheduler/types.js";
+import { schedulerContract } from "../contract/scheduler.contract.js";
+import { startRedis, uniquePrefix, type RedisServer } from "../helpers/redis.js";
+
+let redis: RedisServer;
+const clients: Redis[] = [];
+
+beforeAll(async () => {
+  redis = await startRedis();
+});
+
+afterAll(async () => {
+  for (const c of clients) c.disconnect();
+  await redis.stop();
+});
+
+function client(): Redis {
+  const c = new Redis({ host: "127.0.0.1", port: redis.port, maxRetriesPerRequest: null });
+  c.on("error", () => undefined);
+  clients.push(c);
+  return c;
+}
+
+schedulerContract("BullMQ on Redis", (input) => {
+  const s = new BullMqScheduler({
+    redisUrl: redis.url,
+    redis: client(),
+    prefix: uniquePrefix("contract"),
+    leaseTtlMs: 3000,
+    concurrency: input.concurrency,
+    clock: input.clock,
+    handlers: input.handlers,
+    retryAfterMs: input.retryAfterMs,
+    maxSleepMs: 2,
+    ...(input.onError ? { onError: input.onError } : {}),
+  });
+  return s;
+});
+
+describe("BullMQ scheduler: the coordinator lease", () => {
+  const T0 = Date.UTC(2026, 10, 1, 12);
+
+  function coordinator(prefix: string, ran: string[], label: string, onLost?: () => void) {
+    const handlers: JobHandlers = {
+      "check-org": (id) => {
+        ran.push(`${label}:${id}`);
+        return Promise.resolve(Number.MAX_SAFE_INTEGER);
+      },
+      maintain: () => Promise.resolve(Number.MAX_SAFE_INTEGER),
+    };
+    const lease = client();
+    const s = new BullMqScheduler({
+      redisUrl: redis.url,
+      redis: lease,
+      prefix,
+      leaseTtlMs: 1200,
+      leaseRetryMs: 100,
+      concurrency: 2,
+      clock: new ManualClock(T0),
+      handlers,
+      maxSleepMs: 5,
+      ...(onLost ? { onLost } : {}),
+    });
+    return { s, lease };
+  }
+
+  it("only the holder runs units; a standby takes over when the holder stops", async () => {
+    const prefix = uniquePrefix("lease");
+    const ran: string[] = [];
+    const a = coordinator(prefix, ran, "a");
+    a.s.schedule({ name: "check-org", id: "x" }, T0);
+    a.s.start();
+    expect(await a.s.led()).toBe(true);
+    const b = coordinator(prefix, ran, "b");
+    b.s.schedule({ name: "check-org", id: "x" }, T0);
+    b.s.start();
+    await new Promise((r) => setTimeout(r, 400));
+    expect(b.s.leader).toBe(false);
+    expect(ran).toEqual(["a:x"]);
+    await a.s.stop(50);
+    expect(await b.s.led()).toBe(true);
+    await b.s.stop(50);
+    expect(ran).toEqual(["a:x", "b:x"]);
+  });
+
+  it("a holder that cannot renew stops before its lease expires; the next holder has a larger token", async () => {
+    const prefix = uniquePrefix("fence");
+    const ran: string[] = [];
+    let lostAt = 0;
+    const a = coordinator(prefix, ran, "a", () => {
+      lostAt = Date.now();
+    });
+    a.s.start();
+    expect(await a.s.led()).toBe(true);
+    const tokenA = a.s.fencingToken ?? "";
+    // The holder's lease connection dies (a partition): it can no longer renew.
+    a.lease.disconnect();
+    const b = coordinator(prefix, ran, "b");
+    b.s.start();
+    expect(await b.s.led()).toBe(true);
+    const tookAt = Date.now();
+    expect(lostAt).toBeGreaterThan(0);
+    expect(lostAt).toBeLessThanOrEqual(tookAt);
+    expect(a.s.leader).toBe(false);
+    const tokenB = b.s.fencingToken ?? "";
+    expect(Number(tokenB.split(".")[0])).toBeGreaterThan(Number(tokenA.split(".")[0]));
+    await a.s.stop(10);
+    await b.s.stop(10);
+  });
+});
