@@ -30,6 +30,32 @@ function textLength(block: Json): number {
   return n;
 }
 
+/**
+ * An `actions` block: 1–25 elements; a button's `text` is plain_text of at most 75 characters,
+ * its `action_id` at most 255 and unique in the block, its `value` at most 2,000 (Block Kit
+ * reference: actions block, button element).
+ */
+function actionsProblem(block: Json): boolean {
+  const els = block.elements;
+  if (!Array.isArray(els) || els.length < 1 || els.length > 25) return true;
+  const ids = new Set<string>();
+  for (const el of els) {
+    if (!isObject(el) || el.type !== "button") return true;
+    const t = textOf(el.text);
+    if (!isObject(el.text) || el.text.type !== "plain_text" || t === null || t.length > 75) {
+      return true;
+    }
+    if (typeof el.action_id === "string") {
+      if (el.action_id.length > 255 || ids.has(el.action_id)) return true;
+      ids.add(el.action_id);
+    }
+    if (el.value !== undefined && (typeof el.value !== "string" || el.value.length > 2000)) {
+      return true;
+    }
+  }
+  return false;
+}
+
 /** One block against its own limits (slack.md §7 table). */
 function blockProblem(block: Json): boolean {
   if (typeof block.block_id === "string" && block.block_id.length > 255) return true;
@@ -58,8 +84,9 @@ function blockProblem(block: Json): boolean {
       const els = block.elements;
       return !Array.isArray(els) || els.length < 1 || els.length > 10;
     }
-    case "divider":
     case "actions":
+      return actionsProblem(block);
+    case "divider":
     case "image":
     case "rich_text":
     case "markdown":

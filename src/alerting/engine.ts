@@ -40,6 +40,8 @@ export interface AlertEngineDeps {
   clock: Clock;
   logger: Logger;
   metrics?: AlertMetrics;
+  /** Org page links (`server.publicUrl`) and whether Slack messages carry buttons. */
+  links?: { orgPage?: (orgId: string) => string; buttons: boolean };
   /** Run-time silences (API, Slack), honoured like the config's. */
   silences?: Pick<SilenceLog, "activeSilences">;
   /**
@@ -75,8 +77,16 @@ export class AlertEngine {
   private running: Promise<void> | null = null;
   private timer: NodeJS.Timeout | null = null;
 
-  constructor(private readonly deps: AlertEngineDeps) {
+  constructor(private deps: AlertEngineDeps) {
     for (const n of deps.notifiers) this.byName.set(n.name, n);
+  }
+
+  /**
+   * Applies a reloaded config's routes, silences and policy from the next tick on. Notifiers are
+   * built once (clients, tokens), so their list stays until a restart.
+   */
+  reconfigure(config: AlertingConfig): void {
+    this.deps = { ...this.deps, config: { ...config, notifiers: this.deps.config.notifiers } };
   }
 
   /** Settles deliveries a crash left in doubt: confirmed ones are marked sent, others retried. */
@@ -171,6 +181,8 @@ export class AlertEngine {
       org: (id) => this.deps.org(id),
       flapping: (orgId) =>
         log.opensSince(orgId, now - config.policy.flapWindow) >= config.policy.flapCount,
+      ...(this.deps.links?.orgPage ? { orgPage: this.deps.links.orgPage } : {}),
+      buttons: this.deps.links?.buttons ?? false,
     };
   }
 

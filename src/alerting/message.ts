@@ -8,6 +8,24 @@ export interface MessageContext {
   incident: (id: string) => Incident | null;
   org: (id: string) => { name: string } | undefined;
   flapping: (orgId: string) => boolean;
+  /** The org's status page URL, when `server.publicUrl` is set. */
+  orgPage?: (orgId: string) => string;
+  /** Whether firing messages get the Slack buttons (signing secret and publicUrl set). */
+  buttons?: boolean;
+}
+
+/** How many org pages a message links to at most (a group names more orgs than that). */
+const PAGE_LINKS = 5;
+
+/** Links to the orgs' status pages (down ones first), when a public URL is configured. */
+function pageLinks(members: readonly AlertMember[], ctx: MessageContext): AlertLink[] {
+  const page = ctx.orgPage;
+  if (!page) return [];
+  const ordered = [...members].sort(
+    (a, b) => Number(a.resolvedAt !== null) - Number(b.resolvedAt !== null),
+  );
+  const ids = [...new Set(ordered.map((m) => m.orgId))].slice(0, PAGE_LINKS);
+  return ids.map((id) => ({ label: `${ctx.org(id)?.name ?? id} status page`, url: page(id) }));
 }
 
 const LABEL: Record<MessageKind, string> = {
@@ -60,6 +78,8 @@ interface Detail {
   fix: string[];
   severity: Severity;
   recheck: string | null;
+  /** Why the incident closed without a recovery (its org left the config). */
+  closeNote: string | null;
 }
 
 /** The latest diagnosis of a member's incident (its summary and exact fix). */
@@ -73,6 +93,7 @@ function detailOf(member: AlertMember, ctx: MessageContext): Detail {
     fix: fix.filter((s) => !s.startsWith("Re-check: ")),
     severity: last?.severity ?? "critical",
     recheck,
+    closeNote: incident?.closeNote ?? null,
   };
 }
 
@@ -90,7 +111,7 @@ export function buildMessage(
   const lead = down[0] ?? members[0];
   const detail = lead
     ? detailOf(lead, ctx)
-    : { summary: "", fix: [], severity: "critical" as const, recheck: null };
+    : { summary: "", fix: [], severity: "critical" as const, recheck: null, closeNote: null };
   const orgs: AlertOrg[] = members.map((m) => ({
     id: m.orgId,
     name: ctx.org(m.orgId)?.name ?? m.orgId,
@@ -105,8 +126,10 @@ export function buildMessage(
     .filter((m) => told > 0 && m.changedVersion > told)
     .map((m) => {
       const name = ctx.org(m.orgId)?.name ?? m.orgId;
-      if (m.resolvedAt !== null)
-        return `${name} recovered after ${duration(m.resolvedAt - m.joinedAt)}`;
+      if (m.resolvedAt !== null) {
+        const note = ctx.incident(m.incidentId)?.closeNote ?? null;
+        return note ?? `${name} recovered after ${duration(m.resolvedAt - m.joinedAt)}`;
+      }
       if (m.cause !== thread.cause) return `${name} is now ${m.cause}`;
       return `${name} is down too (since ${hhmm(m.joinedAt)})`;
     });
@@ -124,9 +147,10 @@ export function buildMessage(
     cause: thread.cause,
     owner: CAUSE_OWNERS[thread.cause],
     title,
-    summary: detail.summary,
+    // An incident closed because its org left the config did not recover: say so instead.
+    summary: down.length === 0 && detail.closeNote !== null ? detail.closeNote : detail.summary,
     fix: detail.fix,
-    links: linksOf(detail.fix),
+    links: [...pageLinks(members, ctx), ...linksOf(detail.fix)],
     orgs,
     counts: { total: members.length, open: down.length },
     openedAt: new Date(thread.createdAt).toISOString(),
@@ -136,6 +160,9 @@ export function buildMessage(
     text: "",
     recheck: detail.recheck,
   };
+  const only = members.length === 1 ? members[0]?.orgId : undefined;
+  if (only !== undefined && ctx.orgPage) message.pageUrl = ctx.orgPage(only);
+  if (ctx.buttons === true && down.length > 0) message.actions = { value: thread.id };
   message.text = plainText(message);
   return message;
 }
@@ -237,6 +264,7 @@ export function plainText(m: AlertMessage): string {
   } else if (m.kind !== "notice") {
     lines.push(`Since ${hhmm(opened)}. Cause: ${m.cause} (fixed by the ${m.owner}).`);
   }
+  if (m.pageUrl !== undefined) lines.push(`Org page: ${m.pageUrl}`);
   if (m.flapping) lines.push("Flapping: this org went down and up several times in the last hour.");
   lines.push("", m.summary);
   if (m.kind !== "resolve" && m.fix.length > 0) {

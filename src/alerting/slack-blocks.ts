@@ -13,7 +13,31 @@ import {
 export type SlackBlock =
   | { type: "header"; text: { type: "plain_text"; text: string; emoji: true } }
   | { type: "section"; text: { type: "mrkdwn"; text: string } }
-  | { type: "context"; elements: { type: "mrkdwn"; text: string }[] };
+  | { type: "context"; elements: { type: "mrkdwn"; text: string }[] }
+  | { type: "actions"; block_id: string; elements: SlackButton[] };
+
+/** A Block Kit button; `value` names the thread it acts on. */
+export interface SlackButton {
+  type: "button";
+  action_id: string;
+  text: { type: "plain_text"; text: string; emoji: true };
+  value: string;
+}
+
+/** The `action_id`s of orgwatch's buttons (what POST /slack/interactions acts on). */
+export const SLACK_ACTIONS = {
+  recheck: "orgwatch_recheck",
+  silence: "orgwatch_silence_1h",
+} as const;
+
+function button(actionId: string, text: string, value: string): SlackButton {
+  return {
+    type: "button",
+    action_id: actionId,
+    text: { type: "plain_text", text, emoji: true },
+    value,
+  };
+}
 
 /** One Slack message: blocks plus the notification/fallback `text`. */
 export interface SlackRendered {
@@ -137,8 +161,9 @@ function contextText(msg: AlertMessage): string {
 
 /**
  * Renders one alert as Block Kit: title, state and counts, orgs (first 20 named, `+N more`),
- * summary, numbered fix steps, links, what changed, and a context line with the recheck
- * command. A resolved message leaves out the fix and links: nothing is left to do.
+ * summary, numbered fix steps, links, what changed, the buttons (when interactivity is set up)
+ * and a context line with the recheck command. A resolved message leaves out the fix, links and
+ * buttons: nothing is left to do.
  */
 export function renderSlack(msg: AlertMessage): SlackRendered {
   const blocks: SlackBlock[] = [
@@ -153,6 +178,17 @@ export function renderSlack(msg: AlertMessage): SlackRendered {
     if (msg.links.length > 0) blocks.push(section(linksText(msg)));
   }
   if (msg.changes.length > 0) blocks.push(section(changesText(msg)));
+  if (msg.actions !== undefined && msg.state === "firing") {
+    const value = msg.actions.value;
+    blocks.push({
+      type: "actions",
+      block_id: "orgwatch_actions",
+      elements: [
+        button(SLACK_ACTIONS.recheck, "Re-check now", value),
+        button(SLACK_ACTIONS.silence, "Silence 1 h", value),
+      ],
+    });
+  }
   blocks.push({ type: "context", elements: [{ type: "mrkdwn", text: contextText(msg) }] });
   return { text: fallbackText(msg), blocks };
 }
@@ -168,6 +204,8 @@ export function blocksTextLength(blocks: SlackBlock[]): number {
   let total = 0;
   for (const block of blocks) {
     if (block.type === "context") total += block.elements.reduce((n, e) => n + e.text.length, 0);
+    else if (block.type === "actions")
+      total += block.elements.reduce((n, e) => n + e.text.text.length, 0);
     else total += block.text.text.length;
   }
   return total;

@@ -67,6 +67,13 @@ export interface AlertMessage {
   text: string;
   /** How to re-check, e.g. `orgwatch check --config /etc/orgwatch.yaml --org acme`. */
   recheck: string | null;
+  /** The org's page on the status page (`server.publicUrl`), for a one-org message. */
+  pageUrl?: string;
+  /**
+   * Buttons ("Re-check now", "Silence 1 h") while firing, when Slack interactivity is set up;
+   * `value` names the thread they act on (never a secret).
+   */
+  actions?: { value: string };
 }
 
 /** What the notifier returned about the thread's first message, to reply to it later. */
@@ -116,4 +123,13 @@ export interface Notifier {
     thread: ThreadRef,
     signal: AbortSignal,
   ): Promise<{ found: boolean; ref?: string } | null>;
+  /**
+   * Posts one line (Slack mrkdwn, already escaped) as a reply in a thread: who pressed which
+   * button and what it did. Only notifiers with threads a person can act in have it (Slack).
+   */
+  replyInThread?(
+    where: { channel: string; threadTs: string },
+    text: string,
+    signal: AbortSignal,
+  ): Promise<SendResult>;
 }

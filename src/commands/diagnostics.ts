@@ -1,4 +1,4 @@
-import type { ConfigProblem } from "../config/problems.js";
+import { problemLine, type ConfigProblem } from "../config/problems.js";
 import { createLogger, LOG_FORMATS, type LogFormat, type Logger } from "../platform/logger.js";
 import type { CommandIo } from "./io.js";
 
@@ -33,7 +33,7 @@ export function diagnosticsFor(io: CommandIo): Diagnostics {
   if (format === undefined) {
     return {
       problem: (p) => {
-        io.stderr(`${p.path}: ${p.message}${tagOf(p)}\n`);
+        io.stderr(`${problemLine(p)}${tagOf(p)}\n`);
       },
       error: (message) => {
         io.stderr(`${message}\n`);
@@ -47,8 +47,10 @@ export function diagnosticsFor(io: CommandIo): Diagnostics {
   return {
     problem: (p) => {
       const level = p.effect === "fatal" ? "error" : "warn";
-      if (format === "json") logger[level]({ path: p.path, effect: p.effect }, p.message);
-      else logger[level](`${p.path}: ${p.message}${tagOf(p)}`);
+      if (format === "json") {
+        const at = p.file === undefined ? {} : { file: p.file };
+        logger[level]({ ...at, path: p.path, effect: p.effect }, p.message);
+      } else logger[level](`${problemLine(p)}${tagOf(p)}`);
     },
     error: (message, code) => {
       logger.error(code === undefined ? {} : { code }, message);

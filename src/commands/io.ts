@@ -10,6 +10,8 @@ export interface CommandIo {
   env: Readonly<Record<string, string | undefined>>;
   /** Resolves with the signal name when a long-running command should shut down. */
   waitForStop?: () => Promise<string>;
+  /** Calls `listener` on each reload request (SIGHUP); returns the unsubscribe. */
+  onReloadSignal?: (listener: () => void) => () => void;
 }
 
 /** The real process streams, environment, and SIGINT/SIGTERM. */
@@ -23,6 +25,11 @@ export function processIo(): CommandIo {
         process.once("SIGINT", () => resolve("SIGINT"));
         process.once("SIGTERM", () => resolve("SIGTERM"));
       }),
+    onReloadSignal: (listener) => {
+      // A listener also keeps SIGHUP from ending the process (Node's default).
+      process.on("SIGHUP", listener);
+      return () => process.off("SIGHUP", listener);
+    },
   };
 }
 

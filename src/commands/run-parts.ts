@@ -1,7 +1,7 @@
 import type { FastifyInstance } from "fastify";
 import type { Registry } from "prom-client";
 import { AlertEngine } from "../alerting/engine.js";
-import { createNotifier } from "../alerting/notifiers/index.js";
+import type { Notifier } from "../alerting/types.js";
 import { loadConfig, type LoadedConfig } from "../config/load.js";
 import { registerApi, type ApiMonitor, type ApiOptions } from "../http/api.js";
 import { startHttpServer, type HttpServer } from "../http/server.js";
@@ -11,6 +11,7 @@ import type { Clock } from "../platform/clock.js";
 import { OrgwatchError } from "../platform/errors.js";
 import type { Logger } from "../platform/logger.js";
 import { openStore, type SqliteHistoryStore } from "../store/index.js";
+import { orgPageOf, slackButtonsOn } from "./alerting-setup.js";
 import { reportConfig } from "./config-check.js";
 import { diagnosticsFor } from "./diagnostics.js";
 import type { CommandIo } from "./io.js";
@@ -55,14 +56,16 @@ export function buildAlerting(
     logger: Logger;
     registry: Registry;
     mayAct: () => boolean;
+    /** Built once by the caller: Slack buttons reply through the same notifiers. */
+    notifiers: Notifier[];
   },
 ): AlertEngine | null {
-  const entries = config.alerting.notifiers;
-  if (entries.length === 0) return null;
-  const { store, fleet, clock, logger, registry } = deps;
+  const { store, fleet, clock, logger, registry, notifiers } = deps;
+  if (notifiers.length === 0) return null;
+  const orgPage = orgPageOf(config);
   return new AlertEngine({
     config: config.alerting,
-    notifiers: entries.map((n) => createNotifier(n, { logger, clock })),
+    notifiers,
     log: store.alerts,
     silences: store.silences,
     sources: store,
@@ -75,8 +78,9 @@ export function buildAlerting(
     mayAct: deps.mayAct,
     metrics: createAlertingMetrics(
       registry,
-      entries.map((n) => n.name),
+      notifiers.map((n) => n.name),
     ),
+    links: { ...(orgPage ? { orgPage } : {}), buttons: slackButtonsOn(config) },
   });
 }
 

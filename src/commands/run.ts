@@ -3,10 +3,18 @@ import type { Registry } from "prom-client";
 import { runCheckOrgJob } from "../../jobs/check-org.job.js";
 import { runMaintainJob } from "../../jobs/maintain.job.js";
 import type { AlertEngine } from "../alerting/engine.js";
+import { createNotifier } from "../alerting/notifiers/index.js";
+import type { Notifier } from "../alerting/types.js";
 import { summarize, type LoadedConfig } from "../config/load.js";
 import type { ApiMonitor } from "../http/api.js";
+import { registerReload } from "../http/reload.js";
 import type { HttpServer } from "../http/server.js";
-import { createMetrics, createRegistry, type OrgwatchMetrics } from "../metrics/index.js";
+import {
+  createMetrics,
+  createRegistry,
+  createReloadMetrics,
+  type OrgwatchMetrics,
+} from "../metrics/index.js";
 import { historyPath } from "../config/storage.js";
 import { Coordinator } from "../monitor/coordinator.js";
 import { Fleet } from "../monitor/fleet.js";
@@ -19,7 +27,9 @@ import { packageVersion } from "../platform/version.js";
 import { InProcessScheduler } from "../scheduler/inprocess.js";
 import type { JobHandlers, JobRef, Scheduler } from "../scheduler/types.js";
 import { BatchWriter, type RecordedPass, type SqliteHistoryStore } from "../store/index.js";
+import { registerSlack } from "./alerting-setup.js";
 import { clientFromEnv } from "./check.js";
+import { Reloader } from "./reload.js";
 import { accessSettings, registerStatusPage } from "./page-wiring.js";
 import { diagnosticsFor, logFormatOf } from "./diagnostics.js";
 import {
@@ -52,6 +62,8 @@ export interface Runtime {
   scheduler: Scheduler;
   /** Null when no notifier is configured. */
   alerting: AlertEngine | null;
+  /** The notifiers the engine sends through (Slack buttons reply through them too). */
+  notifiers: Notifier[];
   /** The lease, queue and Redis client of a scale-out coordinator; null in process. */
   scaleOut: ScaleOut | null;
   api: ApiMonitor;
@@ -59,6 +71,8 @@ export interface Runtime {
   listen: string;
   ready: boolean;
   http: HttpServer | null;
+  /** Hot reload: SIGHUP, POST /-/reload, config file changes. */
+  reloader: Reloader;
 }
 
 /** Builds the runtime: store, fleet (with every stored state, in one query), coordinator, scheduler. */
@@ -135,12 +149,34 @@ export function buildRuntime(
       handlers: handlers(local),
       ...hooks,
     });
-  const alerting = buildAlerting(config, { store, fleet, clock, logger, registry, mayAct: leads });
+  const notifiers = config.alerting.notifiers.map((n) => createNotifier(n, { logger, clock }));
+  const alerting = buildAlerting(config, {
+    store,
+    fleet,
+    clock,
+    logger,
+    registry,
+    mayAct: leads,
+    notifiers,
+  });
   fleet.onRemove((id) => {
     scheduler.unschedule({ name: "check-org", id });
     metrics.forgetOrg(id);
   });
   const api = buildApiMonitor({ fleet, store, scheduler, clock });
+  const reloader = new Reloader({
+    configFile: opts.configFile,
+    env: opts.env,
+    started: config,
+    fleet,
+    scheduler,
+    store,
+    flushPasses: () => passes.flush(),
+    alerting,
+    metrics: createReloadMetrics(registry),
+    clock,
+    logger,
+  });
   return {
     config,
     logger,
@@ -153,11 +189,13 @@ export function buildRuntime(
     registry,
     scheduler,
     alerting,
+    notifiers,
     api,
     scaleOut,
     listen: config.top.server.listen,
     ready: false,
     http: null,
+    reloader,
   };
 }
 
@@ -175,8 +213,11 @@ export async function startRuntime(rt: Runtime): Promise<void> {
     access: accessSettings(rt),
     page: (app) => {
       registerStatusPage(app, rt);
+      registerReload(app, () => rt.reloader.reload("http"));
+      registerSlack(app, rt);
     },
   });
+  rt.reloader.markStarted();
   const scaleOut = rt.scaleOut;
   if (!scaleOut) {
     await scheduleAll(rt);
@@ -226,6 +267,7 @@ export async function stopRuntime(
   graceMs = SHUTDOWN_GRACE_MS,
 ): Promise<{ finished: number; abandoned: number }> {
   rt.ready = false;
+  rt.reloader.close();
   const stopped = await rt.scheduler.stop(graceMs);
   rt.coordinator.close();
   rt.passes.close();
@@ -279,8 +321,11 @@ export async function runCommand(
   const role = rt.scaleOut ? " (scale-out: standby until it holds the coordinator lease)" : "";
   io.stdout(`orgwatch running: ${summarize(config)}; metrics at ${url}/metrics${role}\n`);
   rt.logger.info({ orgs: config.orgs.length, url }, "orgwatch started");
+  rt.reloader.startWatching();
+  const unsubscribe = io.onReloadSignal?.(() => rt.reloader.reload("SIGHUP"));
   const stop = (io.waitForStop ?? (() => new Promise<string>(() => {})))();
   const ended = await Promise.race([stop.then((signal) => ({ signal })), lost]);
+  unsubscribe?.();
   if ("lost" in ended) {
     io.stderr(
       `orgwatch: lost the coordinator lease (${ended.lost}); stopped checking, recording and alerting at once so only one coordinator works. Start it again to stand by.\n`,
@@ -307,7 +352,8 @@ export function registerRun(program: Command, io: CommandIo, result: CommandResu
     .addHelpText(
       "after",
       "\nServes /metrics, /healthz, /readyz, /api/v1 and the status page (/) on server.listen;\n" +
-        "stops on SIGINT/SIGTERM.\n" +
+        "stops on SIGINT/SIGTERM. Reloads the config on SIGHUP, POST /-/reload and a change of the\n" +
+        "config or an included file.\n" +
         `Environment: ${CONFIG_ENV} (the config when --config is not given), ORGWATCH_LISTEN (like\n` +
         "--listen), ORGWATCH_LOG_LEVEL (default info), ORGWATCH_LOG_FORMAT (json, the default, or text;\n" +
         "config problems follow it when set), ORGWATCH_RESOLVE (host pins, like curl --resolve),\n" +

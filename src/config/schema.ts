@@ -136,6 +136,13 @@ const listenField = z
   .regex(/^[^\s:]*:\d{1,5}$/, 'must be host:port, e.g. "127.0.0.1:9464"');
 
 export const topSchema = z.strictObject({
+  /** Files (globs, relative to the config) whose `orgs:` lists join this one's. */
+  include: z.preprocess(
+    (v) => v ?? [],
+    z.array(z.string().min(1, "must be a path or glob like orgs/*.yaml"), {
+      error: "must be a list of files or globs, e.g. [orgs/*.yaml]",
+    }),
+  ),
   server: z
     .strictObject({
       listen: listenField.default("127.0.0.1:9464"),
@@ -150,6 +157,20 @@ export const topSchema = z.strictObject({
         .optional(),
     })
     .prefault({}),
+  /** Slack interactivity: alert buttons answered at POST /slack/interactions. */
+  slack: z
+    .strictObject({
+      signingSecret: z
+        .string({
+          error: "is required: the Slack app's Signing Secret, e.g. ${SLACK_SIGNING_SECRET}",
+        })
+        .min(
+          16,
+          "must be the Slack app's Signing Secret (Basic Information), e.g. ${SLACK_SIGNING_SECRET}",
+        )
+        .transform((v) => new Secret(v)),
+    })
+    .optional(),
   storage: z
     .strictObject({
       sqlite: z.string().min(1).default("./data/orgwatch.db"),

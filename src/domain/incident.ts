@@ -26,6 +26,8 @@ export interface Incident {
   closedAt: string | null;
   lastCheckId: string | null;
   causes: IncidentCause[];
+  /** Why it closed without a recovery (its org left the config); null for a real recovery. */
+  closeNote: string | null;
 }
 
 /** The deterministic id of the incident a pass opens, so a replayed open never makes a second. */

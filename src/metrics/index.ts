@@ -49,4 +49,5 @@ export function createMetrics(options: MetricsOptions): OrgwatchMetrics {
   };
 }
 export { createAlertingMetrics, type AlertingMetrics } from "./alerting.js";
+export { createReloadMetrics, type ReloadMetrics } from "./reload.js";
 export { createQueueMetrics, QUEUE_STATES, type QueueMetrics, type QueueSource } from "./queue.js";

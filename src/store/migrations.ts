@@ -240,6 +240,13 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX silences_ends ON silences (ends_at);
     `,
   },
+  {
+    version: 6,
+    name: "an incident closed without a recovery says why (its org left the config)",
+    sql: `
+      ALTER TABLE incidents ADD COLUMN close_note TEXT;
+    `,
+  },
 ];
 
 /** Applies every migration not yet recorded in `schema_migrations`; returns the versions applied. */

@@ -207,6 +207,7 @@ export interface IncidentRow {
   opened_at: number;
   closed_at: number | null;
   last_check_id: string | null;
+  close_note: string | null;
 }
 
 /** An `incident_causes` row. */
@@ -231,6 +232,7 @@ export function incidentOf(r: IncidentRow, causes: readonly IncidentCauseRow[]):
     openedAt: toIso(r.opened_at) ?? "",
     closedAt: toIso(r.closed_at),
     lastCheckId: r.last_check_id,
+    closeNote: r.close_note,
     causes: causes.map((c): IncidentCause => ({
       cause: c.cause as CauseId,
       at: toIso(c.at) ?? "",

@@ -9,6 +9,7 @@ import { SqliteIncidentLog } from "./incidents.js";
 import { SqliteLoginLedger } from "./ledger.js";
 import { migrate } from "./migrations.js";
 import { PassWriterSql, upsertStateSql } from "./passes.js";
+import { retireOrgSql } from "./retire.js";
 import { SqliteSilenceLog } from "./silences.js";
 import { readRollups, rollupLevel, type RollupLevel } from "./rollup.js";
 import {
@@ -60,6 +61,7 @@ export class SqliteHistoryStore implements HistoryStore {
   private readonly passes: PassWriterSql;
   private readonly incidents: SqliteIncidentLog;
   private readonly ledger: SqliteLoginLedger;
+  private readonly retire: ReturnType<typeof retireOrgSql>;
   /** Alert threads, members and deliveries (the alerting engine's log). */
   readonly alerts: SqliteAlertLog;
   /** Run-time silences (the API's and Slack's). */
@@ -71,6 +73,11 @@ export class SqliteHistoryStore implements HistoryStore {
     this.passes = new PassWriterSql(db);
     this.incidents = new SqliteIncidentLog(db);
     this.ledger = new SqliteLoginLedger(db);
+    this.retire = retireOrgSql(db);
+  }
+
+  retireOrg(orgId: string, atMs: number, note: string): string | null {
+    return this.retire(orgId, atMs, note);
   }
 
   commitPasses(passes: readonly RecordedPass[]): string[] {

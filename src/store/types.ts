@@ -149,11 +149,22 @@ export interface Maintenance {
   prune(nowMs: number, retention: Retention): PruneCounts;
 }
 
+/** What happens in the store when an org leaves the config (hot reload). */
+export interface OrgRetirement {
+  /**
+   * In one transaction: closes the org's open incident with `note` and writes a `resolved`
+   * outbox event for it (so alerting closes its threads), and resets the org's stored health
+   * (state unknown, no incident) while keeping its history facts. Returns the closed incident's
+   * id, or null when none was open. Idempotent.
+   */
+  retireOrg(orgId: string, atMs: number, note: string): string | null;
+}
+
 /** The run-time silence port (declared in the domain, where alerting can read it). */
 export type { SilenceLog };
 
 /** Everything the SQLite store offers; consumers take the narrow port they need. */
 export interface HistoryStore
-  extends PassLog, CheckHistory, StateStore, IncidentLog, LoginLedger, Maintenance {
+  extends PassLog, CheckHistory, StateStore, IncidentLog, LoginLedger, Maintenance, OrgRetirement {
   close(): void;
 }

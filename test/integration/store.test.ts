@@ -44,15 +44,15 @@ describe("opening and migrations", () => {
     store.close();
     const again = openStore(path);
     const versions = again.db.prepare("SELECT version FROM schema_migrations ORDER BY 1").all();
-    expect(versions).toEqual([1, 2, 3, 4, 5].map((version) => ({ version })));
+    expect(versions).toEqual([1, 2, 3, 4, 5, 6].map((version) => ({ version })));
     again.close();
   });
 
   it("applies only the new step of a longer list", () => {
     const db = new Database(":memory:");
-    expect(migrate(db)).toEqual([1, 2, 3, 4, 5]);
-    const extra = { version: 6, name: "extra", sql: "CREATE TABLE extra (x INTEGER)" };
-    expect(migrate(db, [extra])).toEqual([6]);
+    expect(migrate(db)).toEqual([1, 2, 3, 4, 5, 6]);
+    const extra = { version: 7, name: "extra", sql: "CREATE TABLE extra (x INTEGER)" };
+    expect(migrate(db, [extra])).toEqual([7]);
     expect(migrate(db, [extra])).toEqual([]);
     db.close();
   });
@@ -71,7 +71,7 @@ describe("migration 3 upgrades a version-2 history in place", () => {
       INSERT INTO incidents (id, org_id, cause, opened_at, closed_at, last_check_id)
         VALUES ('acme:api_disabled:x', 'acme', 'api_disabled', 2000, NULL, 'acme:b');
     `);
-    expect(migrate(db)).toEqual([3, 4, 5]);
+    expect(migrate(db)).toEqual([3, 4, 5, 6]);
     const row = db.prepare("SELECT * FROM org_state").get() as Record<string, unknown>;
     expect(row).toMatchObject({
       last_token_success_at: 2000,
@@ -328,6 +328,33 @@ describe("passes, incidents and the outbox commit together", () => {
     // Even a replay of an older pass never rewinds the state.
     expect(store.commitPasses([passes[1]!])).toEqual([]);
     expect(snapshot()).toEqual(before);
+  });
+
+  it("retiring a removed org closes its incident with a note, tells the outbox once, resets its health", () => {
+    store.commitPasses(passes.slice(0, 2));
+    const note = "acme was removed from the config";
+    expect(store.retireOrg("acme", T0 + 5 * MIN, note)).toBe(id);
+    expect(store.incident(id)).toMatchObject({
+      closedAt: new Date(T0 + 5 * MIN).toISOString(),
+      closeNote: note,
+      lastCheckId: `config-removed:${new Date(T0 + 5 * MIN).toISOString()}`,
+    });
+    expect(store.outboxAfter(0, 10).map((e) => [e.kind, e.incidentId, e.cause])).toEqual([
+      ["opened", id, "user_inactive"],
+      ["resolved", id, "user_inactive"],
+    ]);
+    expect(store.getOrgState("acme")).toMatchObject({
+      state: "unknown",
+      cause: null,
+      incidentId: null,
+      consecutiveFailures: 0,
+      nextCheckAt: null,
+      lastCheckAt: new Date(T0 + MIN).toISOString(),
+    });
+    // Idempotent: nothing open any more, no second event.
+    expect(store.retireOrg("acme", T0 + 6 * MIN, note)).toBeNull();
+    expect(count("outbox")).toBe(2);
+    expect(store.incident(id)?.closeNote).toBe(note);
   });
 
   it("outbox readers resume from their cursor", () => {

@@ -228,10 +228,33 @@ export function createSlackNotifier(
     return { found: false };
   }
 
+  async function replyInThread(
+    where: { channel: string; threadTs: string },
+    text: string,
+    signal: AbortSignal,
+  ): Promise<SendResult> {
+    try {
+      await client(signal).chat.postMessage({
+        channel: where.channel,
+        thread_ts: where.threadTs,
+        text,
+        unfurl_links: false,
+        unfurl_media: false,
+      });
+      return { ok: true };
+    } catch (error) {
+      const failure = toFailure(error, signal);
+      const result = { ...failure, detail: scrub(failure.detail) };
+      logger?.warn({ reason: result.reason, detail: result.detail }, "slack: reply failed");
+      return result;
+    }
+  }
+
   return {
     name: config.name,
     kind: "slack",
     send,
+    replyInThread,
     async confirm(message, thread, signal) {
       if (signal.aborted) return null;
       const root = message.kind === "open" ? null : parseSlackRef(thread.rootRef);
