@@ -3,7 +3,7 @@
  * states, runs one real `orgwatch check` pass against them (classified table and fix steps), then
  * runs the monitor (`orgwatch run`) until Ctrl-C, with alerting to a local Slack-compatible server
  * and a local SMTP server, and prints every message that arrives there. `--once` stops after the
- * check pass.
+ * check pass; `--onboard` shows `orgwatch onboard` leading a scripted admin to a healthy org instead.
  * Keys are generated for this run into a temporary folder; nothing secret is committed.
  */
 import { generateKeyPairSync } from "node:crypto";
@@ -15,6 +15,7 @@ import { main } from "../src/cli.js";
 import { processIo } from "../src/commands/io.js";
 import { generateIdentity } from "../src/platform/keygen.js";
 import { startSimulator } from "../src/simulator/index.js";
+import { onboardDemo } from "./demo-onboard.js";
 import { startSlackServer, type SlackServer } from "./sinks/slack-server.js";
 import { startSmtpSink, type SmtpSink } from "./sinks/smtp-sink.js";
 
@@ -136,6 +137,7 @@ function watchSinks(slack: SlackServer, smtp: SmtpSink): () => void {
 async function demo(): Promise<number> {
   const once = process.argv.includes("--once");
   const dir = mkdtempSync(join(tmpdir(), "orgwatch-demo-"));
+  if (process.argv.includes("--onboard")) return onboardDemo(dir);
   const app = generateIdentity({ commonName: "orgwatch-demo" });
   const other = generateIdentity({ commonName: "someone-else" });
   writeFileSync(join(dir, "app.key"), app.privateKeyPem, { mode: 0o600 });

@@ -9,6 +9,7 @@ import {
 } from "./commands/diagnostics.js";
 import { configCheck } from "./commands/config-check.js";
 import { registerHistory } from "./commands/history.js";
+import { registerOnboard } from "./commands/onboard.js";
 import {
   CONFIG_ENV,
   CONFIG_HELP,
@@ -52,6 +53,7 @@ export function buildProgram(io: CommandIo, result: CommandResult): Command {
   registerHistory(program, io, result);
   registerSimulate(program, io, result);
   registerShare(program, io, result);
+  registerOnboard(program, io, result);
   return program;
 }
 

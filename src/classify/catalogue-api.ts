@@ -5,7 +5,6 @@ import { codeIs, textHas } from "./failure.js";
 /** Causes seen after a token was issued: REST, Bulk 2.0, Metadata SOAP, limits, identity. */
 export const apiEntries = {
   api_disabled: {
-    title: "The API is not enabled for the integration user or the org's edition",
     severity: "critical",
     transient: false,
     reference: ref("api_disabled"),
@@ -22,7 +21,6 @@ export const apiEntries = {
           ],
   },
   api_limit_exceeded: {
-    title: "The org used up its 24-hour API request allocation",
     severity: "critical",
     transient: true,
     reference: ref("api_limit_exceeded"),
@@ -35,7 +33,6 @@ export const apiEntries = {
     ],
   },
   session_invalid: {
-    title: "A fresh access token was refused as expired or invalid",
     severity: "critical",
     transient: false,
     reference: ref("session_invalid"),
@@ -48,7 +45,6 @@ export const apiEntries = {
     ],
   },
   session_not_valid_for_api: {
-    title: "The token is valid but not allowed to call the API",
     severity: "critical",
     transient: false,
     reference: ref("session_not_valid_for_api"),
@@ -62,7 +58,6 @@ export const apiEntries = {
     ],
   },
   jwt_token_format_unsupported: {
-    title: "JWT-format access tokens are refused by an API in use",
     severity: "critical",
     transient: false,
     reference: ref("jwt_token_format_unsupported"),
@@ -77,7 +72,6 @@ export const apiEntries = {
     ],
   },
   auth_header_invalid: {
-    title: "Salesforce rejected the Authorization header",
     severity: "critical",
     transient: false,
     reference: ref("auth_header_invalid"),
@@ -88,7 +82,6 @@ export const apiEntries = {
     ],
   },
   insufficient_access: {
-    title: "The integration user lacks the rights for an API call",
     severity: "warning",
     transient: false,
     reference: ref("insufficient_access"),
@@ -100,7 +93,6 @@ export const apiEntries = {
     ],
   },
   api_version_unsupported: {
-    title: "The configured API version is retired or not offered",
     severity: "warning",
     transient: false,
     reference: ref("api_version_unsupported"),

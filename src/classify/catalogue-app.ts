@@ -17,7 +17,6 @@ const TEST = "https://test.salesforce.com";
 /** Causes about the app itself: installed, reachable through the right host, propagated. */
 export const appEntries = {
   app_not_installed: {
-    title: "The app is not installed (or is blocked) in the org",
     severity: "critical",
     transient: false,
     reference: ref("app_not_installed"),
@@ -26,7 +25,6 @@ export const appEntries = {
     fix: (c) => [installStep(c), ...uninstalledAppSteps(c), ...sandboxInstallSteps(c)],
   },
   my_domain_required: {
-    title: "An External Client App needs the org's My Domain as token host and audience",
     severity: "critical",
     transient: false,
     reference: "shared/reference/errors.md#d-corrections-and-additions-second-review-with-sources",
@@ -38,7 +36,6 @@ export const appEntries = {
     ],
   },
   audience_invalid: {
-    title: "Salesforce rejects the JWT audience (aud)",
     severity: "critical",
     transient: false,
     reference: ref("audience_invalid"),
@@ -51,7 +48,6 @@ export const appEntries = {
     ],
   },
   app_propagating: {
-    title: "A recent app or policy change is still propagating (2 to 10 minutes)",
     severity: "info",
     transient: true,
     reference: ref("app_propagating"),
@@ -64,7 +60,6 @@ export const appEntries = {
     ],
   },
   user_not_preauthorized: {
-    title: "The integration user is not pre-authorized for the app",
     severity: "critical",
     transient: false,
     reference: ref("user_not_preauthorized"),

@@ -11,7 +11,6 @@ import {
 /** The three causes behind "user hasn't approved this consumer", told apart by history. */
 export const approvalEntries = {
   consumer_not_approved: {
-    title: "The integration user has no approval to use the app",
     severity: "critical",
     transient: false,
     reference: ref("consumer_not_approved"),
@@ -26,7 +25,6 @@ export const approvalEntries = {
     ],
   },
   approval_aged_out: {
-    title: "The app's approval for the integration user lapsed",
     severity: "critical",
     transient: false,
     reference: ref("approval_aged_out"),
@@ -39,7 +37,6 @@ export const approvalEntries = {
     ],
   },
   user_not_found: {
-    title: "The org has no user with the configured username",
     severity: "critical",
     transient: false,
     reference: ref("user_not_found"),

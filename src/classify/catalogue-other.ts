@@ -12,7 +12,6 @@ const DNS_CODE = /^(ENOTFOUND|EAI_AGAIN)$/i;
 /** Local, transport and catch-all causes. */
 export const otherEntries = {
   key_invalid: {
-    title: "The monitor cannot use its private key",
     severity: "critical",
     transient: false,
     reference: ref("key_invalid"),
@@ -25,7 +24,6 @@ export const otherEntries = {
     ],
   },
   certificate_expiring: {
-    title: "The certificate uploaded to the app expires soon",
     severity: "warning",
     transient: false,
     reference: ref("certificate_expiring"),
@@ -36,7 +34,6 @@ export const otherEntries = {
     ],
   },
   network_error: {
-    title: "The monitor could not reach Salesforce (network, DNS, proxy or TLS)",
     severity: "critical",
     transient: (f) =>
       !isRedirect(f) && !fromProxy(f.evidence) && !TLS_CODE.test(f.evidence.networkCode ?? ""),
@@ -45,7 +42,6 @@ export const otherEntries = {
     fix: networkFix,
   },
   salesforce_unavailable: {
-    title: "Salesforce is unavailable or answered with an error page",
     severity: "warning",
     transient: true,
     reference: ref("salesforce_unavailable"),
@@ -62,7 +58,6 @@ export const otherEntries = {
     ],
   },
   unknown: {
-    title: "A failure no rule recognises",
     severity: "warning",
     transient: true,
     reference: "shared/reference/errors.md#c-classification-order-first-match-wins",

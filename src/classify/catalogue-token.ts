@@ -6,7 +6,6 @@ import { approvalEntries } from "./catalogue-approval.js";
 /** Token-endpoint causes whose body names the problem directly. */
 export const tokenEntries = {
   invalid_assertion: {
-    title: "The JWT signature does not match the certificate uploaded to the app",
     severity: "critical",
     transient: false,
     reference: ref("invalid_assertion"),
@@ -24,7 +23,6 @@ export const tokenEntries = {
     ],
   },
   assertion_expired: {
-    title: "Salesforce saw the JWT as expired (the monitor's clock is probably behind)",
     severity: "critical",
     transient: false,
     reference: ref("assertion_expired"),
@@ -36,7 +34,6 @@ export const tokenEntries = {
     ],
   },
   client_id_invalid: {
-    title: "Salesforce does not recognise the consumer key (client id)",
     severity: "critical",
     transient: false,
     reference: ref("client_id_invalid"),
@@ -49,7 +46,6 @@ export const tokenEntries = {
     ],
   },
   unsupported_grant_type: {
-    title: "The token request's grant type was not accepted",
     severity: "critical",
     transient: false,
     reference: ref("unsupported_grant_type"),
@@ -60,7 +56,6 @@ export const tokenEntries = {
     ],
   },
   user_inactive: {
-    title: "The integration user is inactive",
     severity: "critical",
     transient: false,
     reference: ref("user_inactive"),
@@ -71,7 +66,6 @@ export const tokenEntries = {
     ],
   },
   org_inactive: {
-    title: "The org is locked, suspended or closed",
     severity: "critical",
     transient: false,
     reference: ref("org_inactive"),
@@ -83,7 +77,6 @@ export const tokenEntries = {
     ],
   },
   ip_restricted: {
-    title: "The integration user may not log in from this IP address or at this hour",
     severity: "critical",
     transient: false,
     reference: ref("ip_restricted"),
@@ -96,7 +89,6 @@ export const tokenEntries = {
     ],
   },
   login_rate_exceeded: {
-    title: "The integration user passed Salesforce's hourly login limit",
     severity: "critical",
     transient: true,
     reference: ref("login_rate_exceeded"),
@@ -109,7 +101,6 @@ export const tokenEntries = {
     ],
   },
   invalid_request: {
-    title: "Salesforce refused the token request as malformed",
     severity: "critical",
     transient: false,
     reference: ref("invalid_request"),

@@ -23,8 +23,6 @@ export interface Ctx {
 export interface CauseEntry {
   severity: Severity;
   transient: boolean | ((f: Failure) => boolean);
-  /** The cause in one line for any org (fleet pages and lists); `summary` words one org's case. */
-  title: string;
   /** One line for the on-call engineer: org, what broke, the wire's words. */
   summary(c: Ctx): string;
   /** Steps for whoever must act, most likely fix first (the engine appends the re-check). */

@@ -7,6 +7,7 @@ import {
   type OrgPage,
   type OrgQuery,
 } from "../monitor/fleet-query.js";
+import { wordsOf } from "../monitor/fleet-index.js";
 import type { OrgDetail } from "../monitor/org-detail.js";
 import type { CheckNowOutcome } from "../monitor/views.js";
 import { systemClock } from "../platform/clock.js";
@@ -73,6 +74,22 @@ async function apiErrors(err: FastifyError, _req: FastifyRequest, reply: Fastify
   return reply.code(status).send({ error: err.message });
 }
 
+/**
+ * Fastify's validator drops unknown properties silently (removeAdditional), so `?stat=unhealthy`
+ * would list every org: this rejects a query field the route does not know, naming it.
+ */
+function knownQueryOnly(schema: { properties: object }) {
+  const known = new Set(Object.keys(schema.properties));
+  return async (req: FastifyRequest, reply: FastifyReply): Promise<void> => {
+    const unknown = Object.keys(req.query as object).find((k) => !known.has(k));
+    if (unknown === undefined) return;
+    await reply.code(400).send({
+      error: `${unknown}: not a filter of this route; use ${[...known].join(", ")}`,
+      field: unknown,
+    });
+  };
+}
+
 interface ListQuery {
   state?: OrgHealth;
   cause?: CauseId;
@@ -114,6 +131,7 @@ function registerOrgRoutes(app: FastifyInstance, monitor: ApiMonitor): void {
         querystring: orgQuerySchema,
         response: { 200: orgPageSchema, 400: errorSchema },
       },
+      preValidation: knownQueryOnly(orgQuerySchema),
     },
     async (req, reply) => {
       const q = req.query;
@@ -121,6 +139,11 @@ function registerOrgRoutes(app: FastifyInstance, monitor: ApiMonitor): void {
         return reply
           .code(400)
           .send({ error: "cursor: not a cursor from this API", field: "cursor" });
+      }
+      // Text made only of separators has no word to look up; it would list every org.
+      if (q.text !== undefined && wordsOf(q.text).length === 0) {
+        const error = "text: give a word of an org's id or name (letters or digits)";
+        return reply.code(400).send({ error, field: "text" });
       }
       return monitor.orgs(q);
     },

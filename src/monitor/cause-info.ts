@@ -1,9 +1,9 @@
 import { CATALOGUE } from "../classify/index.js";
-import type { CauseId } from "../domain/causes.js";
+import { CAUSE_SUMMARIES, type CauseId } from "../domain/causes.js";
 
-/** The cause in one line for any org, from the failure catalogue (the status page's legend). */
+/** The cause in one line for any org (the status page's legend; dashboards show the same). */
 export function causeTitle(cause: CauseId): string {
-  return CATALOGUE[cause].title;
+  return CAUSE_SUMMARIES[cause];
 }
 
 /** Whether the catalogue marks a cause as clearing by itself without looking at evidence. */

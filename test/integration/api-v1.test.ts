@@ -189,6 +189,8 @@ describe("bad input", () => {
       ["GET", "/api/v1/orgs?cause=nope", undefined, "cause"],
       ["GET", "/api/v1/orgs?limit=0", undefined, "limit"],
       ["GET", "/api/v1/orgs?limit=ten", undefined, "limit"],
+      ["GET", "/api/v1/orgs?stat=unhealthy", undefined, "stat"],
+      ["GET", "/api/v1/orgs?text=---", undefined, "text"],
       ["GET", "/api/v1/orgs?cursor=bm90LW91cnM", undefined, "cursor"],
       ["GET", "/api/v1/orgs/Not%20An%20Id", undefined, "id"],
       ["POST", "/api/v1/orgs/BAD!/check", undefined, "id"],

@@ -5,8 +5,9 @@
  */
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { spawn } from "node:child_process";
 import { writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { stringify } from "yaml";
 import { main } from "../../src/cli.js";
@@ -87,6 +88,27 @@ describe("orgwatch check through an egress proxy", () => {
     const hosts = proxy.hosts();
     expect(hosts.length).toBeGreaterThan(0);
     expect(new Set(hosts)).toEqual(new Set(["via-proxy.my.salesforce.com"]));
+  });
+
+  it("exits as soon as the pass is done when run as a process (no socket holds it open)", async () => {
+    proxy.seen.length = 0;
+    const child = spawn(
+      process.execPath,
+      [resolve("bin/orgwatch.js"), "check", "--org", "via-proxy", "--config", config],
+      {
+        env: {
+          PATH: process.env.PATH ?? "",
+          ORGWATCH_RESOLVE: RESOLVE,
+          TEST_KEY: id.privateKeyPem,
+          HTTPS_PROXY: proxy.url,
+          HTTP_PROXY: proxy.url,
+        },
+        stdio: "ignore",
+      },
+    );
+    const code = await new Promise<number | null>((ok) => child.once("exit", ok));
+    expect(code).toBe(0);
+    expect(proxy.hosts()).toContain("via-proxy.my.salesforce.com");
   });
 
   it("reads the lowercase names too, and without them sends nothing to the proxy", async () => {

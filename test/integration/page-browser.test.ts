@@ -14,6 +14,7 @@ import { freePort } from "../helpers/prometheus.js";
 import { RESOLVE, type FleetOrg } from "../helpers/fleet.js";
 import { startOrgwatch, waitUntil, type OrgwatchProcess } from "../helpers/orgwatch-process.js";
 import { runFixture, type RunFixture } from "../helpers/run-fixture.js";
+import { ensureBinaries } from "../helpers/system.js";
 
 const CHROMIUM = "/usr/bin/chromium";
 const SHOTS = resolve("test-output/screenshots");
@@ -48,6 +49,7 @@ async function apiCheck(id: string): Promise<number> {
 }
 
 beforeAll(async () => {
+  ensureBinaries(["chromium"]);
   if (!existsSync(CHROMIUM)) {
     throw new Error(
       `${CHROMIUM} is missing: the status page browser test needs Debian's chromium (apt-get install chromium)`,
