@@ -2,18 +2,13 @@ import type { FastifyInstance } from "fastify";
 import type { LoadedConfig } from "../config/load.js";
 import type { ApiMonitor } from "../http/api.js";
 import { registerPage } from "../http/page.js";
-import type { Fleet } from "../monitor/fleet.js";
-import { fleetSummary, queryOrgs } from "../monitor/fleet-query.js";
 import type { Clock } from "../platform/clock.js";
-import type { SqliteHistoryStore } from "../store/index.js";
 
-/** What the status page is built from: the API's view of the monitor, the history, the config. */
+/** What the status page is built from: the API's view of the monitor, and the config. */
 export interface StatusPageDeps {
   api: ApiMonitor;
-  store: SqliteHistoryStore;
   config: LoadedConfig;
   clock: Clock;
-  fleet: Fleet;
 }
 
 /** The auth settings the API hook and the page share (`server.apiToken`, `server.shareSecret`). */
@@ -32,15 +27,9 @@ export function accessSettings(deps: Pick<StatusPageDeps, "config" | "clock">): 
 
 /** Registers the status page (`/`, `/orgs/{id}`, `/share/{token}`, `/login`) on the server. */
 export function registerStatusPage(app: FastifyInstance, deps: StatusPageDeps): void {
-  const { api, store, config, clock, fleet } = deps;
+  const { api, config, clock } = deps;
   registerPage(app, {
-    source: {
-      org: (id) => api.org(id),
-      checks: (id, limit) => store.recentChecks(id, limit),
-      incidents: (id, limit) => store.incidentsOf(id, limit),
-      summary: () => fleetSummary(fleet),
-      list: (query) => queryOrgs(fleet, query),
-    },
+    source: { org: (id) => api.org(id), summary: () => api.summary(), list: (q) => api.orgs(q) },
     apiToken: config.top.server.apiToken ?? null,
     secureCookie: config.top.server.publicUrl?.startsWith("https://") ?? false,
     now: () => clock.now(),

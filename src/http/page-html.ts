@@ -122,7 +122,7 @@ table{width:100%;border-collapse:collapse}
 th,td{text-align:left;padding:.4rem .5rem;border-bottom:1px solid #eceef2;vertical-align:top}
 th{font-size:.8rem;text-transform:uppercase;letter-spacing:.03em;color:#5d6675}
 td{overflow-wrap:anywhere}
-td.nowrap{white-space:nowrap;overflow-wrap:normal}
+td.nowrap,td.nowrap .cause{white-space:nowrap;overflow-wrap:normal}
 form.filters{display:flex;flex-wrap:wrap;gap:.5rem;align-items:end}
 form.filters label{display:flex;flex-direction:column;font-size:.8rem;color:#5d6675;flex:1 1 9rem}
 input,select,button{font:inherit;padding:.4rem .5rem;border:1px solid #b9c0cb;border-radius:6px;background:#fff;min-width:0;max-width:100%}

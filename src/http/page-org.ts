@@ -1,20 +1,10 @@
-import { CAUSE_OWNERS, type CauseId } from "../domain/causes.js";
-import type { Incident } from "../domain/incident.js";
+import type { CauseId } from "../domain/causes.js";
 import type { OrgHealth } from "../domain/state.js";
 import { STAGE_IDS } from "../domain/stages.js";
 import { causeTitle } from "../monitor/cause-info.js";
-import type { OrgStatus } from "../monitor/views.js";
-import type { StoredCheck, StoredStage } from "../store/index.js";
+import type { CheckView, OrgDetail, StageView } from "../monitor/org-detail.js";
+import type { IncidentView } from "../monitor/views.js";
 import { html, linkify, when, type Html } from "./page-html.js";
-
-/** What the org page shows, read from the running monitor and its history. */
-export interface OrgPageData {
-  status: OrgStatus;
-  /** Newest first. */
-  checks: StoredCheck[];
-  /** Newest first. */
-  incidents: Incident[];
-}
 
 /** How the page reaches the API and itself: the full page, or a share link's view of one org. */
 export interface OrgPageMode {
@@ -40,7 +30,7 @@ export function causeWords(cause: CauseId | null): Html {
     <span class="muted">— ${causeTitle(cause)}</span>`;
 }
 
-function stageChip(s: StoredStage): Html {
+function stageChip(s: StageView): Html {
   const kind = s.skipped ? "skip" : s.ok ? "ok" : "fail";
   const detail = s.skipped
     ? "skipped"
@@ -53,19 +43,19 @@ function stageChip(s: StoredStage): Html {
 }
 
 /** The network stages in the order they run (the store hands them back in any order). */
-function inRunOrder(stages: StoredStage[]): StoredStage[] {
+function inRunOrder(stages: StageView[]): StageView[] {
   return stages
     .filter((s) => s.stage !== "local")
     .sort((a, b) => STAGE_IDS.indexOf(a.stage) - STAGE_IDS.indexOf(b.stage));
 }
 
-function timeline(checks: StoredCheck[], nowMs: number): Html {
+function timeline(checks: CheckView[], nowMs: number): Html {
   if (checks.length === 0) return html`<p class="muted">No check recorded yet.</p>`;
   const rows = checks.map(
     (c) =>
       html`<tr>
-        <td data-label="When">${when(c.startedAt, nowMs)}</td>
-        <td data-label="Result">
+        <td data-label="When" class="nowrap">${when(c.startedAt, nowMs)}</td>
+        <td data-label="Result" class="nowrap">
           ${c.healthy ? stateChip("healthy") : html`<span class="cause">${c.cause ?? "failed"}</span>`}
         </td>
         <td data-label="Stages">
@@ -87,13 +77,13 @@ function timeline(checks: StoredCheck[], nowMs: number): Html {
   </table>`;
 }
 
-function incidentList(incidents: Incident[], nowMs: number): Html {
+function incidentList(incidents: IncidentView[], nowMs: number): Html {
   if (incidents.length === 0) return html`<p class="muted">No incident recorded.</p>`;
   const rows = incidents.map(
     (i) =>
       html`<tr>
-        <td data-label="Opened">${when(i.openedAt, nowMs)}</td>
-        <td data-label="Closed">
+        <td data-label="Opened" class="nowrap">${when(i.openedAt, nowMs)}</td>
+        <td data-label="Closed" class="nowrap">
           ${i.closedAt === null ? html`<b>open</b>` : when(i.closedAt, nowMs)}
         </td>
         <td data-label="Causes">
@@ -115,21 +105,20 @@ function incidentList(incidents: Incident[], nowMs: number): Html {
   </table>`;
 }
 
-/** The fix section: the open incident's latest diagnosis, or what the last failing pass said. */
-function fixSection(d: OrgPageData): Html {
-  const open = d.incidents.find((i) => i.closedAt === null);
-  const latest = open?.causes[open.causes.length - 1];
-  if (latest) {
-    // The re-check command names the monitor's config path: the button below replaces it.
-    const steps = latest.fix.filter((s) => !s.startsWith("Re-check: "));
+/** The fix section: the open incident's diagnosis, or what the last failing pass said. */
+function fixSection(d: OrgDetail): Html {
+  const fix = d.fix;
+  if (fix) {
+    // The re-check command names the monitor's config path: the button above replaces it.
+    const steps = fix.steps.filter((s) => !s.text.startsWith("Re-check: "));
     return html`<h2>What to fix</h2>
-      ${latest.summary === null ? "" : html`<p id="summary">${linkify(latest.summary)}</p>`}
-      <p class="muted">Who fixes it: ${OWNER_WORDS[CAUSE_OWNERS[latest.cause]]}.</p>
+      ${fix.summary === null ? "" : html`<p id="summary">${linkify(fix.summary)}</p>`}
+      <p class="muted">Who fixes it: ${OWNER_WORDS[fix.owner]}.</p>
       <ol class="fix" id="fix-steps">
-        ${steps.map((s) => html`<li>${linkify(s)}</li>`)}
+        ${steps.map((s) => html`<li>${linkify(s.text)}</li>`)}
       </ol>`;
   }
-  const last = d.checks[0];
+  const last = d.recentChecks[0];
   if (last && !last.healthy) {
     return html`<h2>Last check failed</h2>
       <p id="summary">${linkify(last.summary ?? "")}</p>
@@ -140,9 +129,9 @@ function fixSection(d: OrgPageData): Html {
 }
 
 /** The org page's body: status, "check now", what to fix, stage timeline, incidents. */
-export function orgPageBody(d: OrgPageData, mode: OrgPageMode, nowMs: number): Html {
-  const s = d.status;
-  const lastStored = d.checks[0]?.startedAt ?? "";
+export function orgPageBody(d: OrgDetail, mode: OrgPageMode, nowMs: number): Html {
+  const s = d;
+  const lastStored = d.recentChecks[0]?.startedAt ?? "";
   const checkUrl = `/api/v1/orgs/${encodeURIComponent(s.id)}/check`;
   return html`<h1>${s.name} <span class="muted">${s.name === s.id ? "" : s.id}</span></h1>
     <section>
@@ -192,7 +181,7 @@ export function orgPageBody(d: OrgPageData, mode: OrgPageMode, nowMs: number): H
       <section>${fixSection(d)}</section>
       <section>
         <h2>Recent checks</h2>
-        ${timeline(d.checks, nowMs)}
+        ${timeline(d.recentChecks, nowMs)}
       </section>
       <section>
         <h2>Incidents</h2>

@@ -1,9 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
-import type { Incident } from "../domain/incident.js";
 import type { FleetSummary, OrgPage, OrgQuery } from "../monitor/fleet-query.js";
-import type { OrgStatus } from "../monitor/views.js";
+import type { OrgDetail } from "../monitor/org-detail.js";
 import { OrgwatchError } from "../platform/errors.js";
-import type { StoredCheck } from "../store/index.js";
 import { accessOf, type RouteAuth } from "./access.js";
 import { sameText, sessionCookie, signSession } from "./page-auth.js";
 import { CHECK_NOW_SCRIPT } from "./page-check.js";
@@ -12,14 +10,10 @@ import { sendPage } from "./page-html.js";
 import { safeNext, sendLogin, sendRefusal } from "./page-login.js";
 import { orgPageBody } from "./page-org.js";
 
-/** What the status page reads from the running monitor: state, history, incidents. */
+/** What the status page reads from the running monitor (the API's own views of it). */
 export interface PageSource {
-  /** The org's status, or null for an org not in the config. */
-  org(orgId: string): OrgStatus | null;
-  /** The org's latest passes, newest first. */
-  checks(orgId: string, limit: number): StoredCheck[];
-  /** The org's incidents, newest first. */
-  incidents(orgId: string, limit: number): Incident[];
+  /** The org's status, recent passes, incidents and fix, or null for an org not in the config. */
+  org(orgId: string): OrgDetail | null;
   /** Exact counts of the fleet by state and cause. */
   summary(): FleetSummary;
   /** One page of orgs matching the filters (throws an OrgwatchError on a foreign cursor). */
@@ -37,8 +31,6 @@ export interface PageOptions {
 }
 
 const ORG_ID = /^[a-z0-9_-]{1,64}$/;
-const RECENT_CHECKS = 20;
-const RECENT_INCIDENTS = 10;
 
 function orgPage(
   reply: FastifyReply,
@@ -51,15 +43,7 @@ function orgPage(
     return sendRefusal(reply, 404, `no org "${orgId}" in the monitor's config`);
   }
   const now = o.now();
-  const body = orgPageBody(
-    {
-      status,
-      checks: o.source.checks(orgId, RECENT_CHECKS),
-      incidents: o.source.incidents(orgId, RECENT_INCIDENTS),
-    },
-    { shareToken: share?.token ?? null },
-    now,
-  );
+  const body = orgPageBody(status, { shareToken: share?.token ?? null }, now);
   const who =
     share === null
       ? null

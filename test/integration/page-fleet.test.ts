@@ -11,8 +11,6 @@ import { registerPage } from "../../src/http/page.js";
 import { buildHttpApp } from "../../src/http/server.js";
 import { createRegistry } from "../../src/metrics/index.js";
 import { Fleet } from "../../src/monitor/fleet.js";
-import { fleetSummary, queryOrgs } from "../../src/monitor/fleet-query.js";
-import { orgStatusOf } from "../../src/monitor/views.js";
 import { InProcessScheduler } from "../../src/scheduler/inprocess.js";
 import { openStore, type SqliteHistoryStore } from "../../src/store/index.js";
 import { stateOf, targetOf } from "../helpers/targets.js";
@@ -66,14 +64,9 @@ beforeAll(async () => {
       registerApi(a, { monitor, apiToken: null, shareSecret: SECRET, now: () => NOW });
       registerPage(a, {
         source: {
-          org: (id) => {
-            const entry = fleet.get(id);
-            return entry ? orgStatusOf(entry, null) : null;
-          },
-          checks: (id, limit) => store.recentChecks(id, limit),
-          incidents: (id, limit) => store.incidentsOf(id, limit),
-          summary: () => fleetSummary(fleet),
-          list: (q) => queryOrgs(fleet, q),
+          org: (id) => monitor.org(id),
+          summary: () => monitor.summary(),
+          list: (q) => monitor.orgs(q),
         },
         apiToken: null,
         secureCookie: false,
