@@ -186,6 +186,8 @@ export interface WorkProcessorOptions {
   connection: RedisConnection;
   prefix: string;
   concurrency: number;
+  /** This worker's name, as jobs record it (`processedBy`) and Redis lists its connections. */
+  name: string;
   /** A job whose worker stops renewing its lock this long is stalled and run again once. */
   stalledAfterMs: number;
   process: (name: string, data: unknown, signal: AbortSignal) => Promise<unknown>;
@@ -203,7 +205,7 @@ export function startWorkProcessor(options: WorkProcessorOptions): Worker {
       connection: options.connection,
       prefix: options.prefix,
       concurrency: options.concurrency,
-      name: "orgwatch-worker",
+      name: options.name,
       lockDuration: options.stalledAfterMs,
       stalledInterval: Math.max(1000, Math.floor(options.stalledAfterMs / 2)),
       // A worker killed mid-job: its job is run once more by another, then given up (failed).
