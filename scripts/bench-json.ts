@@ -8,7 +8,13 @@ import { performance } from "node:perf_hooks";
 import { STAGE_IDS } from "../src/domain/stages.js";
 import { runBaseline } from "./bench-baseline.js";
 import { median, scaleRun, throughputRun, type RunEnv, type ScaleFigures } from "./bench-e2e.js";
-import { startSimulatorProcess, writeBenchFiles, type Child } from "./bench-fleet.js";
+import { bullmqRun, WORKER_CONCURRENCY } from "./bench-bullmq.js";
+import {
+  startRedisProcess,
+  startSimulatorProcess,
+  writeBenchFiles,
+  type Child,
+} from "./bench-fleet.js";
 import { benchStore } from "./bench-store.js";
 import { targetsOf, type Verdicts } from "./bench-targets.js";
 
@@ -73,10 +79,17 @@ export interface BenchJson extends Record<string, unknown> {
   metricsScrapeMs: number | null;
   checksPerSecondDuringScrape: number | null;
   sqliteRowsPerSecond: number | null;
-  bullmqPerSecond: null;
+  /** checks/s through BullMQ, by worker processes (1 and 2). */
+  bullmqPerSecond: Record<BullmqWorkers, number | null>;
+  /** bullmqPerSecond with 2 workers over checksPerSecond (in process). */
+  bullmqRatio: number | null;
   targets: Verdicts;
   notes: string[];
 }
+
+/** The worker-process counts the BullMQ figure is taken for. */
+const BULLMQ_WORKERS = ["1", "2"] as const;
+type BullmqWorkers = (typeof BULLMQ_WORKERS)[number];
 
 const round = (v: number | null, digits = 0): number | null =>
   v === null ? null : Number(v.toFixed(digits));
@@ -98,12 +111,15 @@ export async function runBenchJson(partial: Partial<BenchJsonOptions> = {}): Pro
   const sqlite = Array.from({ length: o.runs }, () => benchStore(o.sqlitePasses));
   const files = writeBenchFiles();
   let sim: { child: Child; port: number } | null = null;
+  let redis: { child: Child; port: number } | null = null;
   const baseline: number[] = [];
   const throughput: number[] = [];
+  const bullmq: Record<BullmqWorkers, number[]> = { "1": [], "2": [] };
   const scale: ScaleFigures[] = [];
   try {
     sim = await startSimulatorProcess(files, simOrgs, Math.max(1, deadline - performance.now()));
     const env: RunEnv = { files, simPort: sim.port, simOrgs, deadline, notes };
+    redis = await startRedisProcess(Math.max(1, deadline - performance.now()));
     for (let r = 0; r < o.runs && performance.now() < deadline; r++) {
       o.log(`baseline and throughput, run ${String(r + 1)}`);
       const b = await runBaseline({
@@ -123,6 +139,18 @@ export async function runBenchJson(partial: Partial<BenchJsonOptions> = {}): Pro
         windowSeconds: o.seconds,
       });
       if (t !== null) throughput.push(t);
+      // Right after the in-process run, so both figures see the same machine load.
+      for (const workers of BULLMQ_WORKERS) {
+        const q = await bullmqRun(env, {
+          label: `bullmq-${workers}-${String(r + 1)}`,
+          orgs: throughputOrgs,
+          intervalSeconds: o.throughputIntervalSeconds,
+          windowSeconds: o.seconds,
+          workers: Number(workers),
+          redisPort: redis.port,
+        });
+        if (q !== null) bullmq[workers].push(q);
+      }
     }
     let lastRunMs = 0;
     for (let r = 0; r < o.runs; r++) {
@@ -148,6 +176,7 @@ export async function runBenchJson(partial: Partial<BenchJsonOptions> = {}): Pro
     notes.push(`stopped early: ${message.slice(0, 500)}`);
   } finally {
     await sim?.child.stop(5000);
+    await redis?.child.stop(5000);
     files.remove();
   }
   const endLoad = loadavg()[0] ?? 0;
@@ -162,6 +191,7 @@ export async function runBenchJson(partial: Partial<BenchJsonOptions> = {}): Pro
     sqlite,
     baseline,
     throughput,
+    bullmq,
     scale,
     notes,
     started,
@@ -177,6 +207,7 @@ function assemble(
     sqlite: ReturnType<typeof benchStore>[];
     baseline: number[];
     throughput: number[];
+    bullmq: Record<BullmqWorkers, number[]>;
     scale: ScaleFigures[];
     notes: string[];
     started: number;
@@ -186,6 +217,8 @@ function assemble(
   const of = (key: keyof ScaleFigures): number | null =>
     median(m.scale.map((f) => f[key]).filter((v): v is number => v !== null));
   const checksPerSecond = median(m.throughput);
+  const bullmq1 = median(m.bullmq["1"]);
+  const bullmq2 = median(m.bullmq["2"]);
   const baselinePerSecond = median(m.baseline);
   const demandPerSecond = o.orgs / o.intervalSeconds;
   const sqlitePasses = median(m.sqlite.map((s) => s.results / s.seconds));
@@ -205,7 +238,7 @@ function assemble(
     metricsScrapeMs: round(of("metricsScrapeMs")),
     checksPerSecondDuringScrape: round(of("checksPerSecondDuringScrape"), 1),
     sqliteRowsPerSecond: round(sqlitePasses === null ? null : sqlitePasses * STAGE_IDS.length),
-    bullmqPerSecond: null,
+    bullmqRatio: checksPerSecond && bullmq2 !== null ? round(bullmq2 / checksPerSecond, 3) : null,
     achievedPerSecond: round(of("achievedPerSecond"), 1),
     readyMs: round(of("readyMs")),
     rssPeakMb: round(of("rssPeakMb")),
@@ -218,7 +251,7 @@ function assemble(
     `at scale: ${String(o.orgs)} orgs share ${String(m.simOrgs)} simulated orgs and users: the simulator finds an org by a linear scan per request, so 100,000 simulated orgs would make it the bottleneck`,
     `lagP99Ms and achievedPerSecond: a ${String(o.seconds)} s window after startup, opened by one scrape as a Prometheus scraping every ${String(o.seconds)} s would (first checks are spread over the interval, so demand is orgs/interval from the start); lag p99 as histogram_quantile over that window's buckets (bounds 0.1, 0.5, 1, 5 s…, so 99 means "under 100 ms")`,
     "sqliteRowsPerSecond: scripts/bench-store.ts (BatchWriter into a temp file), check rows = passes x stages",
-    "bullmqPerSecond: not measured until the scale-out issue",
+    `bullmqPerSecond: the checksPerSecond fleet through orgwatch run with scheduler.kind redis, BullMQ on a local redis-server and 1 or 2 orgwatch worker processes (${String(WORKER_CONCURRENCY)} checks at a time each), all on this machine; bullmqRatio = 2 workers / in process`,
   ];
   return {
     machine: {
@@ -229,10 +262,13 @@ function assemble(
       loadAverage: m.load,
     },
     ...figures,
+    bullmqPerSecond: { "1": round(bullmq1, 1), "2": round(bullmq2, 1) },
     simulatedOrgs: m.simOrgs,
     runs: {
       baseline: m.baseline.length,
       throughput: m.throughput.length,
+      bullmq1: m.bullmq["1"].length,
+      bullmq2: m.bullmq["2"].length,
       scale: m.scale.length,
       sqlite: m.sqlite.length,
     },

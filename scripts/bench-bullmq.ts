@@ -1,0 +1,81 @@
+/**
+ * The scale-out figure: the same always-due fleet as `checksPerSecond`, but `orgwatch run` with
+ * scheduler.kind redis sends every check through BullMQ to N `orgwatch worker` processes, all on
+ * this machine beside the simulator and redis-server. Rate measured on the coordinator's
+ * /metrics, like the in-process figure.
+ */
+import { performance } from "node:perf_hooks";
+import type { RunEnv } from "./bench-e2e.js";
+import {
+  freePort,
+  startMonitorProcess,
+  startWorkerProcess,
+  waitFor,
+  writeMonitorConfig,
+  type Child,
+} from "./bench-fleet.js";
+import { httpGet, rateBetween, scrape, sumSamples } from "./bench-prom.js";
+
+/** Checks each worker runs at once (the in-process run loop's concurrency). */
+export const WORKER_CONCURRENCY = 32;
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** checks/s through BullMQ with `workers` worker processes, or null (with a note) if not taken. */
+export async function bullmqRun(
+  env: RunEnv,
+  opts: {
+    label: string;
+    orgs: number;
+    intervalSeconds: number;
+    windowSeconds: number;
+    workers: number;
+    redisPort: number;
+  },
+): Promise<number | null> {
+  const left = (): number => Math.max(1, env.deadline - performance.now());
+  const port = await freePort();
+  const config = writeMonitorConfig(env.files, {
+    orgs: opts.orgs,
+    simOrgs: env.simOrgs,
+    intervalSeconds: opts.intervalSeconds,
+    simPort: env.simPort,
+    listenPort: port,
+    sqlite: `${opts.label}.db`,
+    scheduler: {
+      kind: "redis",
+      redisUrl: `redis://127.0.0.1:${String(opts.redisPort)}`,
+      prefix: opts.label,
+      // The coordinator keeps every worker busy: as many in flight as they run together.
+      concurrency: WORKER_CONCURRENCY * opts.workers,
+    },
+  });
+  const children: Child[] = [];
+  try {
+    for (let i = 0; i < opts.workers; i++) {
+      children.push(startWorkerProcess(config, WORKER_CONCURRENCY));
+    }
+    const monitor = startMonitorProcess(config);
+    children.push(monitor);
+    const ready = await waitFor(monitor, left(), async () => {
+      const res = await httpGet(port, "/readyz", left());
+      return res.status === 200 ? true : null;
+    });
+    if (ready === null) {
+      env.notes.push(`${opts.label}: never ready (${monitor.output().slice(-300)})`);
+      return null;
+    }
+    await sleep(Math.min(2000, left()));
+    const a = await scrape(port, left());
+    await sleep(Math.min(opts.windowSeconds * 1000, left()));
+    const b = await scrape(port, left());
+    const unhealthy = sumSamples(b.body, `orgwatch_checks_total{result="unhealthy"}`);
+    if (unhealthy > 0) env.notes.push(`${opts.label}: ${String(unhealthy)} unhealthy passes`);
+    return rateBetween(a, b, "orgwatch_checks_total");
+  } catch (err) {
+    env.notes.push(`${opts.label}: ${err instanceof Error ? err.message : String(err)}`);
+    return null;
+  } finally {
+    for (const c of children.reverse()) await c.stop();
+  }
+}
