@@ -312,6 +312,8 @@ export function registerRun(program: Command, io: CommandIo, result: CommandResu
     .addHelpText(
       "after",
       "\nServes /metrics, /healthz, /readyz and /api/v1 on server.listen; stops on SIGINT/SIGTERM.\n" +
+        "With scheduler.kind redis it is the coordinator while it holds the lease in Redis, else a\n" +
+        "standby (/readyz 503); it exits 1 when it loses the lease (restart it to stand by).\n" +
         `Environment: ${CONFIG_ENV} (the config when --config is not given), ORGWATCH_LISTEN (like\n` +
         "--listen), ORGWATCH_LOG_LEVEL (default info), ORGWATCH_RESOLVE (host pins, like curl --resolve).",
     )
