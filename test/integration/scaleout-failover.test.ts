@@ -221,7 +221,9 @@ describe("scale-out failover", () => {
       expect(text).toContain("check-org@");
       expect(text).not.toContain(keyBody.slice(0, 40));
       expect(text).not.toContain(TOKEN);
-      expect(text).not.toMatch(/PRIVATE KEY|eyJ[A-Za-z0-9_-]{10}|access_token|Bearer /);
+      expect(text).not.toMatch(
+        /PRIVATE KEY|eyJ[A-Za-z0-9_-]{10}|00D[A-Za-z0-9]{12}!AQ|access_token|Bearer /,
+      );
     }
   }, 120_000);
 });

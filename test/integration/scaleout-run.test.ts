@@ -74,6 +74,8 @@ describe("orgwatch run with scheduler.kind redis and two workers", () => {
     expect(dump).toContain("check-org@s-0@");
     const keyBody = fx.id.privateKeyPem.split("\n").slice(1, 3).join("");
     expect(dump).not.toContain(keyBody.slice(0, 40));
-    expect(dump).not.toMatch(/PRIVATE KEY|eyJ[A-Za-z0-9_-]{10}|access_token|Bearer /);
+    expect(dump).not.toMatch(
+      /PRIVATE KEY|eyJ[A-Za-z0-9_-]{10}|00D[A-Za-z0-9]{12}!AQ|access_token|Bearer /,
+    );
   }, 60_000);
 });
