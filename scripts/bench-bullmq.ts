@@ -79,3 +79,47 @@ export async function bullmqRun(
     for (const c of children.reverse()) await c.stop();
   }
 }
+
+/** The worker-process counts the BullMQ figure is taken for. */
+export const BULLMQ_WORKERS = ["1", "2"] as const;
+/** "1" or "2". */
+export type BullmqWorkers = (typeof BULLMQ_WORKERS)[number];
+
+/**
+ * Up to `runs` rounds of one run per worker count, each started only when the last round's
+ * length still fits before the deadline; the rates go into `into`.
+ */
+export async function bullmqRounds(
+  env: RunEnv,
+  o: {
+    runs: number;
+    orgs: number;
+    intervalSeconds: number;
+    windowSeconds: number;
+    redisPort: number;
+    into: Record<BullmqWorkers, number[]>;
+    log: (line: string) => void;
+  },
+): Promise<void> {
+  let lastRoundMs = 0;
+  for (let r = 0; r < o.runs; r++) {
+    const started = performance.now();
+    if (started + lastRoundMs > env.deadline) {
+      env.notes.push(`bullmq: ${String(r)} of ${String(o.runs)} rounds fit in the time budget`);
+      return;
+    }
+    o.log(`BullMQ with 1 and 2 workers, run ${String(r + 1)}`);
+    for (const workers of BULLMQ_WORKERS) {
+      const rate = await bullmqRun(env, {
+        label: `bullmq-${workers}-${String(r + 1)}`,
+        orgs: o.orgs,
+        intervalSeconds: o.intervalSeconds,
+        windowSeconds: o.windowSeconds,
+        workers: Number(workers),
+        redisPort: o.redisPort,
+      });
+      if (rate !== null) o.into[workers].push(rate);
+    }
+    lastRoundMs = performance.now() - started;
+  }
+}
