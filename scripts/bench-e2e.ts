@@ -177,17 +177,20 @@ async function scrapeWindow(
   opts: { label: string; windowSeconds: number },
   figures: ScaleFigures,
 ): Promise<void> {
-  const scrapes: Scrape[] = [];
+  // Durations of every scrape, but the bodies of the first and last only (tens of MB each).
+  const took: number[] = [];
+  let first: Scrape | null = null;
+  let last: Scrape | null = null;
   const until = performance.now() + opts.windowSeconds * 1000;
-  while ((scrapes.length < 3 || performance.now() < until) && left(env) > 0) {
+  while ((took.length < 3 || performance.now() < until) && left(env) > 0) {
     const s = await tryScrape(env, port, opts.label);
     if (!s) break;
-    scrapes.push(s);
+    took.push(s.doneAt - s.sentAt);
+    first ??= s;
+    last = s;
   }
-  const first = scrapes[0];
-  const last = scrapes.at(-1);
-  if (!first || !last || scrapes.length < 2) return;
-  figures.metricsScrapeMs = median(scrapes.map((s) => s.doneAt - s.sentAt));
+  if (!first || !last || took.length < 2) return;
+  figures.metricsScrapeMs = median(took);
   const seconds = (last.doneAt - first.doneAt) / 1000;
   figures.checksPerSecondDuringScrape =
     (sumSamples(last.body, CHECKS) - sumSamples(first.body, CHECKS)) / seconds;

@@ -84,8 +84,8 @@ export interface MonitorSettings {
 }
 
 /**
- * Writes an orgwatch config for `orgs` monitored orgs and returns its path. JSON, as the README
- * advises for generated fleets this size (YAML parsing alone costs seconds at 100,000 orgs).
+ * Writes an orgwatch config for `orgs` monitored orgs and returns its path. JSON, the form a
+ * generator would write (YAML of the same fleet starts a few seconds slower).
  */
 export function writeMonitorConfig(files: BenchFiles, s: MonitorSettings): string {
   const orgs = Array.from({ length: s.orgs }, (_, i) => {

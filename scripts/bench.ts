@@ -1,6 +1,7 @@
 /**
  * `npm run bench [-- section...]`: prints each section's figures as aligned lines.
  * `npm run bench -- --json [...]`: the issue-11 figures as one JSON object (scripts/bench-json.ts).
+ * `npm run bench -- soak [...]`: whole intervals at fleet size, memory over time (bench-soak.ts).
  * Figures are printed, never asserted: they depend on the machine.
  */
 import { Agent, request } from "node:http";
@@ -13,7 +14,10 @@ import { benchStore } from "./bench-store.js";
 import { checksSection } from "./bench-checks.js";
 import { coordinatorSection } from "./bench-coordinator.js";
 import { metricsSection } from "./bench-metrics.js";
+import { benchSender } from "./bench-sender.js";
+import { querySection } from "./bench-query.js";
 import { runBenchJson, type BenchJsonOptions } from "./bench-json.js";
+import { runSoak, soakOptions } from "./bench-soak.js";
 import { verdictTable } from "./bench-targets.js";
 
 /** One benchmark: a name and a run that returns its figures. */
@@ -136,6 +140,8 @@ export const SECTIONS: BenchSection[] = [
   checksSection,
   coordinatorSection,
   metricsSection,
+  { name: "sender", run: () => benchSender() },
+  querySection,
   {
     name: "store",
     run: () => {
@@ -152,7 +158,7 @@ export const SECTIONS: BenchSection[] = [
   },
 ];
 
-function print(name: string, figures: Record<string, number | string>): void {
+function print(name: string, figures: Record<string, number | string | null>): void {
   const width = Math.max(...Object.keys(figures).map((k) => k.length));
   process.stdout.write(`${name}\n`);
   for (const [key, value] of Object.entries(figures)) {
@@ -190,8 +196,20 @@ async function mainJson(args: string[]): Promise<number> {
   return 0;
 }
 
+/** `soak [--orgs N] [--interval S] [--intervals N] [--sim-orgs N]`: whole intervals at size. */
+async function mainSoak(args: string[]): Promise<number> {
+  const options = soakOptions(args);
+  if (typeof options === "string") {
+    process.stderr.write(`${options}\n`);
+    return 2;
+  }
+  print("soak", await runSoak(options));
+  return 0;
+}
+
 async function main(args: string[]): Promise<number> {
   if (args[0] === "--json") return mainJson(args.slice(1));
+  if (args[0] === "soak") return mainSoak(args.slice(1));
   const unknown = args.filter((a) => !SECTIONS.some((s) => s.name === a));
   if (unknown.length > 0) {
     process.stderr.write(

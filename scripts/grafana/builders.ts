@@ -1,4 +1,6 @@
 /** Typed builders for the generated Grafana dashboards: panels, layout, variables. */
+import { ORG_LINK, PER_ORG_NO_VALUE, perOrgQuery, scoped, SCOPE } from "./queries.js";
+
 /** One Prometheus query of a panel. */
 export interface Target {
   refId: string;
@@ -21,6 +23,7 @@ export interface Panel {
   targets: Target[];
   fieldConfig: { defaults: Record<string, unknown>; overrides: unknown[] };
   options: Record<string, unknown>;
+  transformations?: unknown[];
 }
 
 /** A Grafana dashboard (schema 39). */
@@ -60,6 +63,8 @@ export interface PanelSpec {
   noValue?: string;
   /** For stat panels: show the series name (a cause) instead of the value. */
   textMode?: "auto" | "name";
+  /** For tables with an `org` column: each row links to that org's dashboard. */
+  orgLink?: boolean;
 }
 
 export const DS: DatasourceRef = { type: "prometheus", uid: "${datasource}" };
@@ -77,7 +82,10 @@ function panelOf(spec: PanelSpec, id: number, gridPos: Panel["gridPos"]): Panel 
   const table = spec.table ?? false;
   const defaults: Record<string, unknown> = { unit: spec.unit ?? "short" };
   if (spec.mappings) defaults.mappings = spec.mappings;
-  if (spec.noValue) defaults.noValue = spec.noValue;
+  const perOrg = spec.queries.some(([expr]) => perOrgQuery(expr));
+  const noValue = spec.noValue ?? (perOrg ? PER_ORG_NO_VALUE : undefined);
+  if (noValue) defaults.noValue = noValue;
+  if (spec.orgLink) defaults.links = [ORG_LINK];
   return {
     id,
     type: spec.type,
@@ -87,7 +95,7 @@ function panelOf(spec: PanelSpec, id: number, gridPos: Panel["gridPos"]): Panel 
     datasource: DS,
     targets: spec.queries.map(([expr, legend], i) => ({
       refId: String.fromCharCode(65 + i),
-      expr,
+      expr: scoped(expr),
       legendFormat: legend,
       instant: table,
       range: !table,
@@ -96,8 +104,15 @@ function panelOf(spec: PanelSpec, id: number, gridPos: Panel["gridPos"]): Panel 
     })),
     fieldConfig: { defaults, overrides: [] },
     options: optionsOf(spec),
+    // Tables hide the scrape labels: one job and instance are chosen above.
+    ...(table ? { transformations: [HIDE_SCRAPE_COLUMNS] } : {}),
   };
 }
+
+const HIDE_SCRAPE_COLUMNS = {
+  id: "organize",
+  options: { excludeByName: { Time: true, job: true, instance: true, __name__: true } },
+};
 
 /** Lays panels out left to right in rows 24 units wide. */
 function layout(specs: PanelSpec[]): Panel[] {
@@ -119,8 +134,38 @@ function layout(specs: PanelSpec[]): Panel[] {
   });
 }
 
+/** A query variable over label values, refreshed when the time range changes. */
+function labelVariable(name: string, label: string, definition: string): Record<string, unknown> {
+  return {
+    name,
+    label,
+    type: "query",
+    datasource: DS,
+    definition,
+    query: { query: definition, refId: "PrometheusVariableQueryEditor-VariableQuery" },
+    refresh: 2,
+    sort: 1,
+    multi: false,
+    includeAll: false,
+    current: {},
+    hide: 0,
+  };
+}
+
+/**
+ * The instances of the chosen job, except a scale-out coordinator on standby (lease not held):
+ * it is the one of an HA pair whose numbers are not the fleet's.
+ */
+export const INSTANCES =
+  'query_result(max by (instance) (orgwatch_orgs{job="$job"}) unless on (instance) (orgwatch_coordinator_lease_held{job="$job"} == 0))';
+
+/**
+ * Data source, then one orgwatch (job, instance: an HA pair is two instances with the same orgs,
+ * so exactly one is shown), then the org. The org variable lists nothing with `metrics.perOrg:
+ * false`; the fleet panels do not use it and the per-org panels say why they are empty.
+ */
 function variables(multiOrg: boolean): unknown[] {
-  const definition = "label_values(orgwatch_org_up, org)";
+  const org = labelVariable("org", "Org", `label_values(orgwatch_org_up{${SCOPE}}, org)`);
   return [
     {
       name: "datasource",
@@ -130,21 +175,12 @@ function variables(multiOrg: boolean): unknown[] {
       current: {},
       hide: 0,
     },
+    labelVariable("job", "Job", "label_values(orgwatch_orgs, job)"),
     {
-      name: "org",
-      label: "Org",
-      type: "query",
-      datasource: DS,
-      definition,
-      query: { query: definition, refId: "PrometheusVariableQueryEditor-VariableQuery" },
-      refresh: 2,
-      sort: 1,
-      multi: multiOrg,
-      includeAll: multiOrg,
-      ...(multiOrg ? { allValue: ".+" } : {}),
-      current: {},
-      hide: 0,
+      ...labelVariable("instance", "Instance", INSTANCES),
+      regex: '/instance="([^"]+)"/',
     },
+    multiOrg ? { ...org, multi: true, includeAll: true, allValue: ".+" } : org,
   ];
 }
 
@@ -210,6 +246,7 @@ export const table = (
 ): PanelSpec => ({
   type: "table",
   table: true,
+  orgLink: perOrgQuery(query[0]),
   title,
   description,
   unit,

@@ -8,6 +8,7 @@ import {
   table,
   type Dashboard,
 } from "./builders.js";
+import { CAUSE_LEGEND, withSummary } from "./queries.js";
 
 /** The fleet overview: states, causes, worst orgs, scheduler and budgets. */
 export function fleetDashboard(): Dashboard {
@@ -40,19 +41,21 @@ export function fleetDashboard(): Dashboard {
         "Unhealthy orgs by cause",
         "The cause timeline: orgs failing with each root cause.",
         "short",
-        ["sum by (cause) (orgwatch_orgs_by_cause) > 0", "{{cause}}"],
+        [withSummary("sum by (cause) (orgwatch_orgs_by_cause) > 0"), CAUSE_LEGEND],
       ),
       table("Worst orgs", "Share of the time range each org was unhealthy.", "percentunit", [
         `topk(20, 1 - avg_over_time(orgwatch_org_up${sel}[$__range]))`,
         "{{org}}",
       ]),
-      table("Unhealthy orgs now", "Every failing org and its root cause.", "short", [
-        `max by (org, cause) (orgwatch_org_cause${sel})`,
-        "{{org}} {{cause}}",
-      ]),
+      table(
+        "Unhealthy orgs now",
+        "Every failing org, its root cause and what the cause means.",
+        "short",
+        [withSummary(`max by (org, cause) (orgwatch_org_cause${sel})`), "{{org}} {{cause}}"],
+      ),
       series("Failing passes by cause", "Unhealthy passes per second, by root cause.", "ops", [
-        rate("orgwatch_check_failures_total", "cause"),
-        "{{cause}}",
+        withSummary(rate("orgwatch_check_failures_total", "cause")),
+        CAUSE_LEGEND,
       ]),
       series(
         "Checks by result",

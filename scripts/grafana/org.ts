@@ -7,6 +7,7 @@ import {
   type PanelSpec,
   type Query,
 } from "./builders.js";
+import { CAUSE_LEGEND, withSummary } from "./queries.js";
 
 /** The org detail: health, cause history, durations, API headroom, login budget, certificate. */
 export function orgDashboard(): Dashboard {
@@ -39,7 +40,7 @@ export function orgDashboard(): Dashboard {
       },
       {
         ...stat("Current cause", "Root cause while unhealthy.", `orgwatch_org_cause${o}`),
-        queries: [[`orgwatch_org_cause${o}`, "{{cause}}"]],
+        queries: [[withSummary(`orgwatch_org_cause${o}`), CAUSE_LEGEND]],
         textMode: "name",
         noValue: "None (healthy)",
       },
@@ -60,8 +61,8 @@ export function orgDashboard(): Dashboard {
         mappings: upMappings,
       },
       timeline("Cause history", "Which root cause the org failed with, over time.", [
-        `orgwatch_org_cause${o}`,
-        "{{cause}}",
+        withSummary(`orgwatch_org_cause${o}`),
+        CAUSE_LEGEND,
       ]),
       series("Token exchange duration", "The org's last token exchange duration.", "s", [
         `orgwatch_org_token_duration_seconds${o}`,
@@ -96,13 +97,14 @@ export function orgDashboard(): Dashboard {
         [`orgwatch_org_login_budget_used${o}`, "used"],
         [`orgwatch_org_login_budget_limit${o}`, "limit"],
       ),
-      series(
-        "Back-off and last success",
-        "Back-off steps, and time since the last healthy pass.",
-        "short",
-        [`orgwatch_org_backoff_level${o}`, "back-off level"],
-        [`time() - orgwatch_org_last_success_timestamp_seconds${o}`, "seconds since success"],
-      ),
+      series("Back-off level", "Back-off steps; 0 at the normal interval.", "short", [
+        `orgwatch_org_backoff_level${o}`,
+        "back-off level",
+      ]),
+      series("Since the last healthy pass", "Time since the org last passed every check.", "s", [
+        `time() - orgwatch_org_last_success_timestamp_seconds${o}`,
+        "since success",
+      ]),
     ],
     false,
   );

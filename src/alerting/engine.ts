@@ -1,5 +1,6 @@
 import type { AlertingConfig } from "../config/alerting.js";
 import type { AlertDelivery, AlertLog, AlertMember, AlertThread } from "../domain/alerts.js";
+import type { Silence, SilenceLog } from "../domain/silences.js";
 import type { Incident, OutboxEvent } from "../domain/incident.js";
 import type { Clock } from "../platform/clock.js";
 import type { Logger } from "../platform/logger.js";
@@ -7,6 +8,7 @@ import { decide, type DecidePolicy, type MemberFacts } from "./decide.js";
 import { ingest } from "./ingest.js";
 import { buildMessage, type MessageContext } from "./message.js";
 import { activeSilence, type RoutableOrg } from "./route.js";
+import { silencedBy } from "./silences.js";
 import type { FailureReason, Notifier, SendResult } from "./types.js";
 
 /** The outbox cursor this engine reads with. */
@@ -38,6 +40,8 @@ export interface AlertEngineDeps {
   clock: Clock;
   logger: Logger;
   metrics?: AlertMetrics;
+  /** Run-time silences (API, Slack), honoured like the config's. */
+  silences?: Pick<SilenceLog, "activeSilences">;
   /**
    * Whether this process may alert now (scale-out: it holds the coordinator lease). Asked before
    * each round and each delivery, so a coordinator that lost its lease sends nothing more.
@@ -178,6 +182,12 @@ export class AlertEngine {
     const { config, log, sources } = this.deps;
     const flapping = new Map<string, boolean>();
     const transient = new Map<string, boolean>();
+    let runtime: Silence[] | null = null;
+    const silenced = (org: RoutableOrg, cause: AlertMember["cause"]): boolean => {
+      if (activeSilence(config.silences, org, cause, now) !== null) return true;
+      runtime ??= this.deps.silences?.activeSilences(now) ?? [];
+      return silencedBy(runtime, org, cause) !== null;
+    };
     return (m) => {
       const org = this.deps.org(m.orgId) ?? { id: m.orgId, tags: [] };
       let flaps = flapping.get(m.orgId);
@@ -191,7 +201,7 @@ export class AlertEngine {
         transient.set(m.incidentId, passing);
       }
       return {
-        silenced: activeSilence(config.silences, org, m.cause, now) !== null,
+        silenced: silenced(org, m.cause),
         transient: passing,
         flapping: flaps,
       };

@@ -1,21 +1,29 @@
 import type { Command } from "commander";
 
+import { historyPath } from "../config/storage.js";
 import { loadConfig, type LoadedConfig } from "../config/load.js";
 import { existsSync } from "node:fs";
-import { resolve } from "node:path";
 import { checkIdFor } from "../domain/job.js";
 import type { CheckResult } from "../domain/result.js";
 import { historyOf } from "../domain/state.js";
 import { systemClock } from "../platform/clock.js";
 import { OrgwatchError } from "../platform/errors.js";
-import { createHttpSend, pinnedLookup } from "../platform/http.js";
+import { pinnedLookup } from "../platform/http.js";
+import { createSender, type ProxySettings } from "../platform/http-proxy.js";
 import { mapPool } from "../platform/pool.js";
 import { checkOrg } from "../monitor/check-org.js";
 import { SalesforceClient } from "../salesforce/client.js";
 import { openStore, type SqliteHistoryStore } from "../store/index.js";
 import { reportConfig } from "./config-check.js";
 import { humanReport, jsonOrg } from "./check-output.js";
-import { CONFIG_ENV, CONFIG_HELP, configFile, type CommandIo, type CommandResult } from "./io.js";
+import {
+  CONFIG_ENV,
+  CONFIG_HELP,
+  DATA_DIR_HELP,
+  configFile,
+  type CommandIo,
+  type CommandResult,
+} from "./io.js";
 
 /** Options of `orgwatch check`. */
 export interface CheckOptions {
@@ -26,10 +34,24 @@ export interface CheckOptions {
   force?: boolean;
 }
 
-/** Builds the Salesforce wire client from the environment (ORGWATCH_RESOLVE pins DNS names). */
+/** The egress proxies the environment names; lowercase wins, as curl and undici read them. */
+export function proxyFromEnv(env: CommandIo["env"]): ProxySettings {
+  return {
+    httpProxy: env.http_proxy ?? env.HTTP_PROXY ?? "",
+    httpsProxy: env.https_proxy ?? env.HTTPS_PROXY ?? "",
+    noProxy: env.no_proxy ?? env.NO_PROXY ?? "",
+  };
+}
+
+/**
+ * Builds the Salesforce wire client from the environment: ORGWATCH_RESOLVE pins DNS names,
+ * HTTPS_PROXY / HTTP_PROXY / NO_PROXY route every Salesforce call.
+ */
 export function clientFromEnv(env: CommandIo["env"]): SalesforceClient {
   const lookup = pinnedLookup(env.ORGWATCH_RESOLVE ?? "");
-  return new SalesforceClient(createHttpSend(lookup ? { lookup } : {}));
+  return new SalesforceClient(
+    createSender({ ...(lookup ? { lookup } : {}), proxy: proxyFromEnv(env) }),
+  );
 }
 
 /** `orgwatch check`: one pass over the orgs, concurrently; 0 all healthy, 1 any not, 2 config/usage. */
@@ -59,7 +81,7 @@ export async function checkCommand(opts: CheckOptions, io: CommandIo): Promise<n
   const client = clientFromEnv(io.env);
   // When the monitor's history exists, use it to tell look-alikes apart, and take logins from
   // its ledger, so this check and a running monitor share each user's budget.
-  const dbPath = resolve(config.dir, config.top.storage.sqlite);
+  const dbPath = historyPath(config, io.env.ORGWATCH_DATA_DIR);
   const store: SqliteHistoryStore | null = existsSync(dbPath) ? openStore(dbPath) : null;
   const postponed: { id: string; nextLoginAt: string }[] = [];
   let results: CheckResult[];
@@ -129,7 +151,9 @@ export function registerCheck(program: Command, io: CommandIo, result: CommandRe
       "\nExit codes: 0 every org healthy, 1 any org not (or not checked: its user's login budget\n" +
         "is spent, shared with a running monitor through storage.sqlite), 2 config or usage error.\n" +
         `Environment: ${CONFIG_ENV} (the config when --config is not given),\n` +
-        "ORGWATCH_RESOLVE='*.salesforce.com=127.0.0.1' pins host names (like curl --resolve).",
+        "ORGWATCH_RESOLVE='*.salesforce.com=127.0.0.1' pins host names (like curl --resolve),\n" +
+        "HTTPS_PROXY, HTTP_PROXY, NO_PROXY (egress proxies for every Salesforce call),\n" +
+        `${DATA_DIR_HELP}.`,
     )
     .action((opts: Omit<CheckOptions, "config"> & { config?: string }) => {
       const file = configFile(opts.config, io);

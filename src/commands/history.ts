@@ -1,11 +1,18 @@
 import { existsSync } from "node:fs";
-import { resolve } from "node:path";
 import type { Command } from "commander";
 
+import { historyPath } from "../config/storage.js";
 import { loadConfig } from "../config/load.js";
 import { OrgwatchError } from "../platform/errors.js";
 import { openStore, type StoredCheck } from "../store/index.js";
-import { CONFIG_ENV, CONFIG_HELP, configFile, type CommandIo, type CommandResult } from "./io.js";
+import {
+  CONFIG_ENV,
+  CONFIG_HELP,
+  DATA_DIR_HELP,
+  configFile,
+  type CommandIo,
+  type CommandResult,
+} from "./io.js";
 
 /** Options of `orgwatch history`. */
 export interface HistoryOptions {
@@ -29,7 +36,7 @@ export function historyCommand(opts: HistoryOptions, io: CommandIo): number {
   let dbPath: string;
   try {
     const config = loadConfig(opts.config, io.env);
-    dbPath = resolve(config.dir, config.top.storage.sqlite);
+    dbPath = historyPath(config, io.env.ORGWATCH_DATA_DIR);
     if (!config.orgs.some((o) => o.id === opts.org)) {
       const known = config.orgs.map((o) => o.id);
       io.stderr(
@@ -86,7 +93,7 @@ export function registerHistory(program: Command, io: CommandIo, result: Command
     .option("--json", "print JSON")
     .addHelpText(
       "after",
-      `\nExit codes: 0 shown, 1 no history yet, 2 usage.\nEnvironment: ${CONFIG_ENV} (the config when --config is not given).`,
+      `\nExit codes: 0 shown, 1 no history yet, 2 usage.\nEnvironment: ${CONFIG_ENV} (the config when --config is not given),\n${DATA_DIR_HELP}.`,
     )
     .action((opts: Omit<HistoryOptions, "config"> & { config?: string }) => {
       const file = configFile(opts.config, io);

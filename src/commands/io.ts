@@ -29,6 +29,10 @@ export function processIo(): CommandIo {
 /** The environment variable that names the config when `--config` is not given. */
 export const CONFIG_ENV = "ORGWATCH_CONFIG";
 
+/** The help line on `ORGWATCH_DATA_DIR`, shared by every command that reads the history. */
+export const DATA_DIR_HELP =
+  "ORGWATCH_DATA_DIR (where a relative storage.sqlite lands instead of the config's folder)";
+
 /** The `--config` option's help text, naming its environment default. */
 export const CONFIG_HELP = `the orgwatch YAML config (default: $${CONFIG_ENV})`;
 

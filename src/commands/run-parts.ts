@@ -1,8 +1,9 @@
+import type { FastifyInstance } from "fastify";
 import type { Registry } from "prom-client";
 import { AlertEngine } from "../alerting/engine.js";
 import { createNotifier } from "../alerting/notifiers/index.js";
 import { loadConfig, type LoadedConfig } from "../config/load.js";
-import { registerApi, type ApiMonitor } from "../http/api.js";
+import { registerApi, type ApiMonitor, type ApiOptions } from "../http/api.js";
 import { startHttpServer, type HttpServer } from "../http/server.js";
 import { createAlertingMetrics } from "../metrics/index.js";
 import type { Fleet } from "../monitor/fleet.js";
@@ -11,6 +12,7 @@ import { OrgwatchError } from "../platform/errors.js";
 import type { Logger } from "../platform/logger.js";
 import { openStore, type SqliteHistoryStore } from "../store/index.js";
 import { reportConfig } from "./config-check.js";
+import { diagnosticsFor } from "./diagnostics.js";
 import type { CommandIo } from "./io.js";
 
 /** Loads and reports a config; null (after the report) when it is unusable. */
@@ -20,7 +22,7 @@ export function load(file: string, io: CommandIo): LoadedConfig | null {
     return reportConfig(config, io) === 2 ? null : config;
   } catch (err) {
     if (err instanceof OrgwatchError) {
-      io.stderr(`${err.message}\n`);
+      diagnosticsFor(io).error(err.message, err.code);
       return null;
     }
     throw err;
@@ -62,6 +64,7 @@ export function buildAlerting(
     config: config.alerting,
     notifiers: entries.map((n) => createNotifier(n, { logger, clock })),
     log: store.alerts,
+    silences: store.silences,
     sources: store,
     org: (id) => {
       const target = fleet.get(id)?.target;
@@ -84,7 +87,10 @@ export async function listenOrExplain(opts: {
   ready: () => boolean;
   logger: Logger;
   api: ApiMonitor;
-  apiToken: string | null;
+  /** The API token, share secret and clock the one auth hook decides with. */
+  access: Pick<ApiOptions, "apiToken" | "shareSecret" | "now">;
+  /** The status page's routes, registered after the API (so behind its auth hook). */
+  page?: (app: FastifyInstance) => void;
 }): Promise<HttpServer> {
   try {
     return await startHttpServer({
@@ -93,7 +99,8 @@ export async function listenOrExplain(opts: {
       ready: opts.ready,
       logger: opts.logger,
       routes: (app) => {
-        registerApi(app, { monitor: opts.api, apiToken: opts.apiToken });
+        registerApi(app, { monitor: opts.api, ...opts.access });
+        opts.page?.(app);
       },
     });
   } catch (err) {

@@ -1,4 +1,3 @@
-import { resolve } from "node:path";
 import type { Command } from "commander";
 import type { Registry } from "prom-client";
 import { runCheckOrgJob } from "../../jobs/check-org.job.js";
@@ -8,11 +7,12 @@ import { summarize, type LoadedConfig } from "../config/load.js";
 import type { ApiMonitor } from "../http/api.js";
 import type { HttpServer } from "../http/server.js";
 import { createMetrics, createRegistry, type OrgwatchMetrics } from "../metrics/index.js";
+import { historyPath } from "../config/storage.js";
 import { Coordinator } from "../monitor/coordinator.js";
 import { Fleet } from "../monitor/fleet.js";
 import { checkOrgHandler, type CheckWorker } from "../monitor/run-loop.js";
 import { resumeCheckAt } from "../monitor/schedule.js";
-import { loginFreeAt, metricsViewOf, orgStatusOf } from "../monitor/views.js";
+import { metricsViewOf } from "../monitor/views.js";
 import { systemClock, type Clock } from "../platform/clock.js";
 import { createLogger, type Logger } from "../platform/logger.js";
 import { packageVersion } from "../platform/version.js";
@@ -20,9 +20,19 @@ import { InProcessScheduler } from "../scheduler/inprocess.js";
 import type { JobHandlers, JobRef, Scheduler } from "../scheduler/types.js";
 import { BatchWriter, type RecordedPass, type SqliteHistoryStore } from "../store/index.js";
 import { clientFromEnv } from "./check.js";
-import { CONFIG_ENV, CONFIG_HELP, configFile, type CommandIo, type CommandResult } from "./io.js";
+import { accessSettings, registerStatusPage } from "./page-wiring.js";
+import { diagnosticsFor, logFormatOf } from "./diagnostics.js";
+import {
+  CONFIG_ENV,
+  CONFIG_HELP,
+  DATA_DIR_HELP,
+  configFile,
+  type CommandIo,
+  type CommandResult,
+} from "./io.js";
 import { buildAlerting, listenOrExplain, load, openStoreOrExplain } from "./run-parts.js";
 import { buildScaleOut, catchUp, type ScaleOut } from "./run-redis.js";
+import { buildApiMonitor } from "./run-api.js";
 
 const SHUTDOWN_GRACE_MS = 10_000;
 const LISTEN_RE = /^(\[[0-9a-fA-F:]+\]|[^\s:]*):\d{1,5}$/;
@@ -56,9 +66,14 @@ export function buildRuntime(
   config: LoadedConfig,
   opts: { configFile: string; env: CommandIo["env"]; clock?: Clock; logger?: Logger },
 ): Runtime {
-  const logger = opts.logger ?? createLogger({ level: opts.env.ORGWATCH_LOG_LEVEL ?? "info" });
+  const logger =
+    opts.logger ??
+    createLogger({
+      level: opts.env.ORGWATCH_LOG_LEVEL ?? "info",
+      format: logFormatOf(opts.env) ?? "json",
+    });
   const clock = opts.clock ?? systemClock;
-  const store = openStoreOrExplain(resolve(config.dir, config.top.storage.sqlite));
+  const store = openStoreOrExplain(historyPath(config, opts.env.ORGWATCH_DATA_DIR));
   const passes = new BatchWriter<RecordedPass>((batch) => store.commitPasses(batch), {
     onError: (err) => {
       logger.error({ err }, "history write failed; will retry");
@@ -125,30 +140,7 @@ export function buildRuntime(
     scheduler.unschedule({ name: "check-org", id });
     metrics.forgetOrg(id);
   });
-  const api: ApiMonitor = {
-    org: (id) => {
-      const entry = fleet.get(id);
-      if (!entry) return null;
-      const incidentId = entry.state.incidentId;
-      return orgStatusOf(entry, incidentId ? store.incident(incidentId) : null);
-    },
-    checkNow: (id) => {
-      const entry = fleet.get(id);
-      if (!entry) return { kind: "unknown" };
-      const now = clock.now();
-      const { username, loginBudgetPerHour } = entry.target;
-      const freeAt = loginFreeAt(fleet.loginTimes(username), loginBudgetPerHour, now);
-      if (freeAt !== null) {
-        return {
-          kind: "budget",
-          retryAt: new Date(freeAt).toISOString(),
-          retryAfterSeconds: Math.max(1, Math.ceil((freeAt - now) / 1000)),
-        };
-      }
-      const outcome = scheduler.trigger({ name: "check-org", id });
-      return { kind: outcome };
-    },
-  };
+  const api = buildApiMonitor({ fleet, store, scheduler, clock });
   return {
     config,
     logger,
@@ -180,7 +172,10 @@ export async function startRuntime(rt: Runtime): Promise<void> {
     ready: () => rt.ready,
     logger: rt.logger,
     api: rt.api,
-    apiToken: rt.config.top.server.apiToken ?? null,
+    access: accessSettings(rt),
+    page: (app) => {
+      registerStatusPage(app, rt);
+    },
   });
   const scaleOut = rt.scaleOut;
   if (!scaleOut) {
@@ -264,8 +259,8 @@ export async function runCommand(
   const listen = opts.listen ?? io.env.ORGWATCH_LISTEN;
   if (listen !== undefined && !LISTEN_RE.test(listen)) {
     const from = opts.listen !== undefined ? "--listen" : "ORGWATCH_LISTEN";
-    io.stderr(
-      `${from} ${listen}: must be host:port, e.g. 0.0.0.0:9464 (all interfaces) or 127.0.0.1:9464\n`,
+    diagnosticsFor(io).error(
+      `${from} ${listen}: must be host:port, e.g. 0.0.0.0:9464 (all interfaces) or 127.0.0.1:9464`,
     );
     return 2;
   }
@@ -311,11 +306,15 @@ export function registerRun(program: Command, io: CommandIo, result: CommandResu
     )
     .addHelpText(
       "after",
-      "\nServes /metrics, /healthz, /readyz and /api/v1 on server.listen; stops on SIGINT/SIGTERM.\n" +
-        "With scheduler.kind redis it is the coordinator while it holds the lease in Redis, else a\n" +
-        "standby (/readyz 503); it exits 1 when it loses the lease (restart it to stand by).\n" +
+      "\nServes /metrics, /healthz, /readyz, /api/v1 and the status page (/) on server.listen;\n" +
+        "stops on SIGINT/SIGTERM. With scheduler.kind redis it is the coordinator while it holds the\n" +
+        "lease in Redis, else a standby (/readyz 503); it exits 1 when it loses the lease (restart\n" +
+        "it to stand by).\n" +
         `Environment: ${CONFIG_ENV} (the config when --config is not given), ORGWATCH_LISTEN (like\n` +
-        "--listen), ORGWATCH_LOG_LEVEL (default info), ORGWATCH_RESOLVE (host pins, like curl --resolve).",
+        "--listen), ORGWATCH_LOG_LEVEL (default info), ORGWATCH_LOG_FORMAT (json, the default, or text;\n" +
+        "config problems follow it when set), ORGWATCH_RESOLVE (host pins, like curl --resolve),\n" +
+        "HTTPS_PROXY, HTTP_PROXY, NO_PROXY (egress proxies for every Salesforce call),\n" +
+        `${DATA_DIR_HELP}.`,
     )
     .action((opts: { config?: string; listen?: string }) => {
       const file = configFile(opts.config, io);

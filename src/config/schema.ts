@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { CHECK_IDS } from "../domain/stages.js";
+import { Secret } from "../platform/secret.js";
 import { alertingPolicySchema } from "./alerting.js";
 import { durationField, typeHint } from "./fields.js";
 
@@ -139,6 +140,14 @@ export const topSchema = z.strictObject({
     .strictObject({
       listen: listenField.default("127.0.0.1:9464"),
       apiToken: z.string().min(16, "must be at least 16 characters").optional(),
+      /** Where people reach this server (share links and page links are built under it). */
+      publicUrl: httpsUrl.optional(),
+      /** Signs share links (HMAC-SHA256); rotating it revokes every link given out. */
+      shareSecret: z
+        .string()
+        .min(32, "must be at least 32 characters, e.g. the output of `openssl rand -hex 32`")
+        .transform((v) => new Secret(v))
+        .optional(),
     })
     .prefault({}),
   storage: z

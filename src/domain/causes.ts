@@ -80,3 +80,40 @@ export const CAUSE_OWNERS = {
   salesforce_unavailable: "salesforce",
   unknown: "vendor",
 } as const satisfies Record<CauseId, CauseOwner>;
+
+/**
+ * Each cause in one line, without any org's details: beside the cause id on dashboards (the
+ * `orgwatch_cause_info` metric) and on the status page. The catalogue's summary says it for one org.
+ */
+export const CAUSE_SUMMARIES = {
+  key_invalid: "The monitor cannot use its private key",
+  certificate_expiring: "The certificate uploaded to the app expires soon",
+  network_error: "The monitor could not reach Salesforce (network, DNS, proxy or TLS)",
+  app_not_installed: "The app is not installed (or is blocked) in the org",
+  my_domain_required: "An External Client App needs the org's My Domain as token host and audience",
+  user_not_preauthorized: "The integration user is not pre-authorized for the app",
+  consumer_not_approved: "The integration user has no approval to use the app",
+  approval_aged_out: "The app's approval for the integration user lapsed",
+  audience_invalid: "Salesforce rejects the JWT audience (aud)",
+  invalid_assertion: "The JWT signature does not match the certificate uploaded to the app",
+  assertion_expired: "Salesforce saw the JWT as expired (the monitor's clock is probably behind)",
+  client_id_invalid: "Salesforce does not recognise the consumer key (client id)",
+  app_propagating: "A recent app or policy change is still propagating (2 to 10 minutes)",
+  user_not_found: "The org has no user with the configured username",
+  user_inactive: "The integration user is inactive",
+  org_inactive: "The org is locked, suspended or closed",
+  ip_restricted: "The integration user may not log in from this IP address or at this hour",
+  login_rate_exceeded: "The integration user passed Salesforce's hourly login limit",
+  unsupported_grant_type: "The token request's grant type was not accepted",
+  invalid_request: "Salesforce refused the token request as malformed",
+  api_disabled: "The API is not enabled for the integration user or the org's edition",
+  api_limit_exceeded: "The org used up its 24-hour API request allocation",
+  session_invalid: "A fresh access token was refused as expired or invalid",
+  session_not_valid_for_api: "The token is valid but not allowed to call the API",
+  jwt_token_format_unsupported: "JWT-format access tokens are refused by an API in use",
+  auth_header_invalid: "Salesforce rejected the Authorization header",
+  insufficient_access: "The integration user lacks the rights for an API call",
+  api_version_unsupported: "The configured API version is retired or not offered",
+  salesforce_unavailable: "Salesforce is unavailable or answered with an error page",
+  unknown: "A failure no rule recognises",
+} as const satisfies Record<CauseId, string>;

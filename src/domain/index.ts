@@ -5,3 +5,4 @@ export * from "./history.js";
 export * from "./state.js";
 export * from "./incident.js";
 export * from "./job.js";
+export * from "./silences.js";

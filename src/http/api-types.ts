@@ -1,57 +1,196 @@
-const nullableString = { type: ["string", "null"] } as const;
+import { CAUSE_IDS } from "../domain/causes.js";
+import { MAX_PAGE } from "../monitor/fleet-query.js";
 
-/** JSON schema of an error answer. */
+const nullableString = { type: ["string", "null"] } as const;
+const str = { type: "string" } as const;
+const int = { type: "integer" } as const;
+const bool = { type: "boolean" } as const;
+const stateEnum = { type: "string", enum: ["unknown", "healthy", "unhealthy"] } as const;
+const causeEnum = { type: "string", enum: [...CAUSE_IDS] } as const;
+const nullableCause = { type: ["string", "null"], enum: [...CAUSE_IDS, null] } as const;
+const strings = { type: "array", items: str } as const;
+
+/** An org id as the config allows it. */
+export const ORG_ID_PATTERN = "^[a-z0-9_-]{1,64}$";
+
+/** JSON schema of an error answer: one line, and the field at fault for a 400. */
 export const errorSchema = {
   type: "object",
   required: ["error"],
-  properties: { error: { type: "string" } },
+  properties: { error: str, field: str },
+} as const;
+
+const incidentSchema = {
+  type: "object",
+  required: ["id", "cause", "openedAt", "closedAt", "causes"],
+  properties: {
+    id: str,
+    cause: causeEnum,
+    openedAt: str,
+    closedAt: nullableString,
+    causes: {
+      type: "array",
+      items: {
+        type: "object",
+        required: ["cause", "at"],
+        properties: { cause: causeEnum, at: str },
+      },
+    },
+  },
+} as const;
+
+const statusProperties = {
+  id: str,
+  name: str,
+  tags: strings,
+  state: stateEnum,
+  cause: nullableCause,
+  since: nullableString,
+  lastCheckAt: nullableString,
+  lastHealthyAt: nullableString,
+  lastTokenSuccessAt: nullableString,
+  nextCheckAt: nullableString,
+  backoffLevel: int,
+  incident: { anyOf: [incidentSchema, { type: "null" }] },
 } as const;
 
 /** JSON schema of OrgStatus (fastify serialises with it, so no stray field leaves the server). */
 export const orgStatusSchema = {
   type: "object",
-  required: [
-    "id",
-    "name",
-    "tags",
-    "state",
-    "cause",
-    "since",
-    "lastCheckAt",
-    "lastHealthyAt",
-    "lastTokenSuccessAt",
-    "nextCheckAt",
-    "backoffLevel",
-    "incident",
-  ],
+  required: Object.keys(statusProperties),
+  properties: statusProperties,
+} as const;
+
+const checkSchema = {
+  type: "object",
+  required: ["checkId", "startedAt", "finishedAt", "healthy", "cause", "stage", "stages"],
   properties: {
-    id: { type: "string" },
-    name: { type: "string" },
-    tags: { type: "array", items: { type: "string" } },
-    state: { type: "string", enum: ["unknown", "healthy", "unhealthy"] },
-    cause: nullableString,
-    since: nullableString,
-    lastCheckAt: nullableString,
-    lastHealthyAt: nullableString,
-    lastTokenSuccessAt: nullableString,
-    nextCheckAt: nullableString,
-    backoffLevel: { type: "integer" },
-    incident: {
-      type: ["object", "null"],
-      required: ["id", "cause", "openedAt", "closedAt", "causes"],
-      properties: {
-        id: { type: "string" },
-        cause: { type: "string" },
-        openedAt: { type: "string" },
-        closedAt: nullableString,
-        causes: {
-          type: "array",
-          items: {
-            type: "object",
-            required: ["cause", "at"],
-            properties: { cause: { type: "string" }, at: { type: "string" } },
+    checkId: str,
+    startedAt: str,
+    finishedAt: str,
+    healthy: bool,
+    cause: nullableCause,
+    stage: nullableString,
+    transient: bool,
+    summary: nullableString,
+    stages: {
+      type: "array",
+      items: {
+        type: "object",
+        required: ["stage", "ok", "skipped"],
+        properties: {
+          stage: str,
+          ok: bool,
+          skipped: bool,
+          skipReason: nullableString,
+          durationMs: { type: "number" },
+          httpStatus: { type: ["integer", "null"] },
+          errorCode: nullableString,
+        },
+      },
+    },
+  },
+} as const;
+
+const fixSchema = {
+  type: "object",
+  required: ["cause", "owner", "steps"],
+  properties: {
+    cause: causeEnum,
+    owner: { type: "string", enum: ["vendor", "customer", "salesforce"] },
+    severity: nullableString,
+    transient: bool,
+    summary: nullableString,
+    steps: {
+      type: "array",
+      items: {
+        type: "object",
+        required: ["text", "links"],
+        properties: {
+          text: str,
+          links: {
+            type: "array",
+            items: {
+              type: "object",
+              required: ["label", "url"],
+              properties: { label: str, url: str },
+            },
           },
         },
+      },
+    },
+  },
+} as const;
+
+/** JSON schema of OrgDetail: the status, recent passes, incidents and the current fix. */
+export const orgDetailSchema = {
+  type: "object",
+  required: [...Object.keys(statusProperties), "recentChecks", "incidents", "fix"],
+  properties: {
+    ...statusProperties,
+    recentChecks: { type: "array", items: checkSchema },
+    incidents: { type: "array", items: incidentSchema },
+    fix: { anyOf: [fixSchema, { type: "null" }] },
+  },
+} as const;
+
+const summaryItem = {
+  type: "object",
+  required: ["id", "name", "tags", "state", "cause", "since", "lastCheckAt", "nextCheckAt"],
+  properties: {
+    id: str,
+    name: str,
+    tags: strings,
+    state: stateEnum,
+    cause: nullableCause,
+    since: nullableString,
+    lastCheckAt: nullableString,
+    nextCheckAt: nullableString,
+  },
+} as const;
+
+/** JSON schema of one page of orgs. */
+export const orgPageSchema = {
+  type: "object",
+  required: ["items", "nextCursor", "total"],
+  properties: {
+    items: { type: "array", items: summaryItem },
+    nextCursor: nullableString,
+    total: int,
+  },
+} as const;
+
+/** JSON schema of the list filters (every one optional; all given must hold). */
+export const orgQuerySchema = {
+  type: "object",
+  additionalProperties: false,
+  properties: {
+    state: stateEnum,
+    cause: causeEnum,
+    tag: { type: "string", minLength: 1, maxLength: 100 },
+    text: { type: "string", minLength: 1, maxLength: 200 },
+    cursor: { type: "string", minLength: 1, maxLength: 200 },
+    limit: { type: "integer", minimum: 1, maximum: MAX_PAGE, default: 50 },
+  },
+} as const;
+
+/** JSON schema of the fleet summary. */
+export const summarySchema = {
+  type: "object",
+  required: ["total", "byState", "byCause"],
+  properties: {
+    total: int,
+    byState: {
+      type: "object",
+      required: ["unknown", "healthy", "unhealthy"],
+      properties: { unknown: int, healthy: int, unhealthy: int },
+    },
+    byCause: {
+      type: "array",
+      items: {
+        type: "object",
+        required: ["cause", "count"],
+        properties: { cause: causeEnum, count: int },
       },
     },
   },
@@ -61,5 +200,12 @@ export const orgStatusSchema = {
 export const orgIdParamsSchema = {
   type: "object",
   required: ["id"],
-  properties: { id: { type: "string", pattern: "^[a-z0-9_-]{1,64}$" } },
+  properties: { id: { type: "string", pattern: ORG_ID_PATTERN } },
+} as const;
+
+/** JSON schema of the check-now answer. */
+export const checkQueuedSchema = {
+  type: "object",
+  required: ["org", "queued"],
+  properties: { org: str, queued: bool },
 } as const;

@@ -1,5 +1,5 @@
 import { Counter, Gauge, Histogram, type Registry } from "prom-client";
-import { CAUSE_IDS } from "../domain/causes.js";
+import { CAUSE_IDS, CAUSE_SUMMARIES } from "../domain/causes.js";
 import { STAGE_IDS } from "../domain/stages.js";
 import {
   BUDGET_SKIP_REASONS,
@@ -137,6 +137,13 @@ export function registerFleetGauges(registry: Registry): (tally: FleetTally) => 
     help: "Orgs checked less often than their interval because of repeated failures.",
     registers: [registry],
   });
+  const causeInfo = new Gauge({
+    name: "orgwatch_cause_info",
+    help: "Always 1: each root cause's one-line summary, to join beside a cause id.",
+    labelNames: ["cause", "summary"],
+    registers: [registry],
+  });
+  for (const cause of CAUSE_IDS) causeInfo.set({ cause, summary: CAUSE_SUMMARIES[cause] }, 1);
   const set = (tally: FleetTally): void => {
     byState.reset();
     byCause.reset();

@@ -1,6 +1,7 @@
 import type { OrgTarget } from "../config/target.js";
 import { initialState, type OrgState } from "../domain/state.js";
 import { connectionHash } from "./config-hash.js";
+import { FleetIndex, type IndexedOrg } from "./fleet-index.js";
 
 const HOUR_MS = 3_600_000;
 
@@ -13,15 +14,29 @@ export interface FleetEntry {
   hash: string;
 }
 
+/** What the index reads of an entry. */
+function indexed(target: OrgTarget, state: OrgState): IndexedOrg {
+  return {
+    id: target.id,
+    name: target.name,
+    tags: target.tags,
+    state: state.state,
+    cause: state.cause,
+  };
+}
+
 /** Told when an org leaves the fleet, so schedules and metric series go with it. */
 export type RemoveListener = (orgId: string) => void;
 
 /**
  * The one owner of per-org runtime state: targets, their state (with the API usage facts), and
  * each user's recent logins as last seen in the ledger. Hot reload and org removal touch only
- * this: `add`, `replace` and `remove`.
+ * this: `add`, `replace` and `remove`. Every change also keeps `index` (by state, cause, tag and
+ * word) true, so the API's queries read buckets instead of scanning the fleet.
  */
 export class Fleet {
+  /** The query indexes; read-only outside this class. */
+  readonly index = new FleetIndex();
   private readonly entries = new Map<string, FleetEntry>();
   private readonly logins = new Map<string, number[]>();
   private readonly users = new Map<string, number>();
@@ -33,11 +48,9 @@ export class Fleet {
       this.replace(target);
       return;
     }
-    this.entries.set(target.id, {
-      target,
-      state: state ?? initialState(target.id),
-      hash: connectionHash(target),
-    });
+    const entry = { target, state: state ?? initialState(target.id), hash: connectionHash(target) };
+    this.entries.set(target.id, entry);
+    this.index.insert(indexed(entry.target, entry.state));
     this.users.set(target.username, (this.users.get(target.username) ?? 0) + 1);
   }
 
@@ -51,6 +64,7 @@ export class Fleet {
     this.dropUser(entry.target.username);
     this.users.set(target.username, (this.users.get(target.username) ?? 0) + 1);
     this.entries.set(target.id, { ...entry, target, hash: connectionHash(target) });
+    this.index.update(indexed(entry.target, entry.state), indexed(target, entry.state));
   }
 
   /** Removes an org and tells the listeners; false when it was not there. */
@@ -58,6 +72,7 @@ export class Fleet {
     const entry = this.entries.get(orgId);
     if (!entry) return false;
     this.entries.delete(orgId);
+    this.index.remove(indexed(entry.target, entry.state));
     this.dropUser(entry.target.username);
     for (const listener of this.removeListeners) listener(orgId);
     return true;
@@ -88,7 +103,9 @@ export class Fleet {
   /** Stores an org's state after a recorded pass. */
   setState(orgId: string, state: OrgState): void {
     const entry = this.entries.get(orgId);
-    if (entry) entry.state = state;
+    if (!entry) return;
+    this.index.update(indexed(entry.target, entry.state), indexed(entry.target, state));
+    entry.state = state;
   }
 
   /** Remembers a user's login window as the ledger last answered it. */

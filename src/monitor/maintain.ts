@@ -8,5 +8,6 @@ export function maintain(
 ): { hourly: number; daily: number; pruned: number } {
   const rolled = store.rollup(nowMs);
   const p = store.prune(nowMs, retention);
-  return { ...rolled, pruned: p.checks + p.stageRows + p.hourly + p.daily + p.logins + p.outbox };
+  const pruned = p.checks + p.stageRows + p.hourly + p.daily + p.logins + p.outbox + p.silences;
+  return { ...rolled, pruned };
 }

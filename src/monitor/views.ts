@@ -56,15 +56,18 @@ export function orgStatusOf(entry: FleetEntry, incident: Incident | null): OrgSt
     lastTokenSuccessAt: s.lastTokenSuccessAt,
     nextCheckAt: s.nextCheckAt,
     backoffLevel: s.backoffLevel,
-    incident: incident
-      ? {
-          id: incident.id,
-          cause: incident.cause,
-          openedAt: incident.openedAt,
-          closedAt: incident.closedAt,
-          causes: incident.causes.map((c) => ({ cause: c.cause, at: c.at })),
-        }
-      : null,
+    incident: incident ? incidentViewOf(incident) : null,
+  };
+}
+
+/** The API's view of an incident: when, and which causes in turn. */
+export function incidentViewOf(incident: Incident): IncidentView {
+  return {
+    id: incident.id,
+    cause: incident.cause,
+    openedAt: incident.openedAt,
+    closedAt: incident.closedAt,
+    causes: incident.causes.map((c) => ({ cause: c.cause, at: c.at })),
   };
 }
 

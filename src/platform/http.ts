@@ -35,7 +35,8 @@ export interface HttpRequestOptions {
 /** Sends requests; injected so tests and the composition root choose the wire. */
 export type HttpSend = (options: HttpRequestOptions) => Promise<HttpResponse>;
 
-type LookupFn = typeof dnsLookup;
+/** A `dns.lookup`-shaped resolver (the pins). */
+export type LookupFn = typeof dnsLookup;
 
 /**
  * Parses `--resolve`-style pins, `*.salesforce.com=127.0.0.1,login.example=10.0.0.5`, into a DNS

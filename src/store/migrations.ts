@@ -223,6 +223,23 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX alert_deliveries_due ON alert_deliveries (status, next_attempt_at);
     `,
   },
+  {
+    version: 5,
+    name: "run-time silences (API, Slack)",
+    sql: `
+      CREATE TABLE silences (
+        id TEXT PRIMARY KEY,
+        match_json TEXT NOT NULL,
+        starts_at INTEGER NOT NULL,
+        ends_at INTEGER NOT NULL,
+        created_by TEXT NOT NULL,
+        comment TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        CHECK (ends_at >= starts_at)
+      );
+      CREATE INDEX silences_ends ON silences (ends_at);
+    `,
+  },
 ];
 
 /** Applies every migration not yet recorded in `schema_migrations`; returns the versions applied. */

@@ -9,6 +9,7 @@ import { SqliteIncidentLog } from "./incidents.js";
 import { SqliteLoginLedger } from "./ledger.js";
 import { migrate } from "./migrations.js";
 import { PassWriterSql, upsertStateSql } from "./passes.js";
+import { SqliteSilenceLog } from "./silences.js";
 import { readRollups, rollupLevel, type RollupLevel } from "./rollup.js";
 import {
   orgStateOf,
@@ -61,9 +62,12 @@ export class SqliteHistoryStore implements HistoryStore {
   private readonly ledger: SqliteLoginLedger;
   /** Alert threads, members and deliveries (the alerting engine's log). */
   readonly alerts: SqliteAlertLog;
+  /** Run-time silences (the API's and Slack's). */
+  readonly silences: SqliteSilenceLog;
 
   constructor(readonly db: Database.Database) {
     this.alerts = new SqliteAlertLog(db);
+    this.silences = new SqliteSilenceLog(db);
     this.passes = new PassWriterSql(db);
     this.incidents = new SqliteIncidentLog(db);
     this.ledger = new SqliteLoginLedger(db);
@@ -189,6 +193,7 @@ export class SqliteHistoryStore implements HistoryStore {
       daily: del("DELETE FROM rollup_daily WHERE bucket_start < ?", nowMs - retention.daily),
       logins: del("DELETE FROM login_ledger WHERE at < ?", nowMs - LOGIN_LEDGER_KEEP_MS),
       outbox: del("DELETE FROM outbox WHERE at < ?", nowMs - retention.raw),
+      silences: del("DELETE FROM silences WHERE ends_at < ?", nowMs - retention.raw),
     }))();
   }
 

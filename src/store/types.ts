@@ -1,6 +1,7 @@
 import type { CauseId } from "../domain/causes.js";
 import type { HealthEvent, Notice, Incident, OutboxEvent } from "../domain/incident.js";
 import type { CheckResult, StageResult } from "../domain/result.js";
+import type { SilenceLog } from "../domain/silences.js";
 import type { OrgState } from "../domain/state.js";
 import type { StageId } from "../domain/stages.js";
 
@@ -47,6 +48,8 @@ export interface PruneCounts {
   daily: number;
   logins: number;
   outbox: number;
+  /** Run-time silences ended longer ago than the raw retention. */
+  silences: number;
 }
 
 /** One rollup bucket of one org. */
@@ -145,6 +148,9 @@ export interface Maintenance {
   /** Deletes rows older than their retention (login ledger after 2 h). */
   prune(nowMs: number, retention: Retention): PruneCounts;
 }
+
+/** The run-time silence port (declared in the domain, where alerting can read it). */
+export type { SilenceLog };
 
 /** Everything the SQLite store offers; consumers take the narrow port they need. */
 export interface HistoryStore

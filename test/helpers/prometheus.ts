@@ -25,8 +25,8 @@ export interface PrometheusHandle {
 
 /** Options of `startPrometheus`. */
 export interface PrometheusOptions {
-  /** The scrape target as host:port (an orgwatch `/metrics` server, or any exporter). */
-  target: string;
+  /** The scrape target as host:port (an orgwatch `/metrics` server, or any exporter), or several. */
+  target: string | string[];
   metricsPath?: string;
   /** Rule files to load (absolute or relative to the working directory). */
   ruleFiles?: string[];
@@ -69,7 +69,7 @@ function configText(options: PrometheusOptions): string {
     "  - job_name: orgwatch",
     `    metrics_path: ${JSON.stringify(options.metricsPath ?? "/metrics")}`,
     "    static_configs:",
-    `      - targets: [${JSON.stringify(options.target)}]`,
+    `      - targets: ${JSON.stringify([options.target].flat())}`,
     "",
   ].join("\n");
 }

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { createConnection, createServer } from "node:net";
+import { ensureBinaries } from "./system.js";
 
 /** A redis-server child on a private loopback port, without persistence. */
 export interface RedisServer {
@@ -65,6 +66,7 @@ async function waitUp(port: number, child: ChildProcess): Promise<void> {
 
 /** Starts redis-server on a free loopback port; `stop()` it after the tests. */
 export async function startRedis(): Promise<RedisServer> {
+  ensureBinaries(["redis-server"]);
   const port = await freeLoopbackPort();
   let child = launch(port);
   await waitUp(port, child);

@@ -1,5 +1,7 @@
 import { readFileSync } from "node:fs";
-import { CAUSE_IDS } from "../../src/domain/causes.js";
+import { Gauge } from "prom-client";
+import { INSTANCES } from "../../scripts/grafana/builders.js";
+import { CAUSE_IDS, CAUSE_SUMMARIES } from "../../src/domain/causes.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { CheckResult } from "../../src/domain/result.js";
 import { startHttpServer, type HttpServer } from "../../src/http/server.js";
@@ -59,21 +61,28 @@ interface DashboardJson {
   panels: { title: string; targets: { expr: string }[] }[];
 }
 
-/** Every panel query of a dashboard file, with Grafana's variables substituted. */
+/** The one orgwatch the dashboards are asked about (set once its server listens). */
+let instance = "";
+
+/** A query with Grafana's variables substituted (default: the HA pair's first, the focus org). */
+function substitute(expr: string, on = instance, org = FOCUS_ORG): string {
+  return expr
+    .replaceAll("$job", "orgwatch")
+    .replaceAll("$instance", on)
+    .replaceAll("$__rate_interval", "1m")
+    .replaceAll("$__interval", "15s")
+    .replaceAll("$__range", "1h")
+    .replaceAll("${org}", org)
+    .replaceAll("$org", org)
+    .replaceAll("${datasource}", "prometheus")
+    .replaceAll("$datasource", "prometheus");
+}
+
+/** Every panel query of a dashboard file, as written (variables substituted when run). */
 function panelQueries(file: string): { panel: string; expr: string }[] {
   const d = JSON.parse(readFileSync(file, "utf8")) as DashboardJson;
   return d.panels.flatMap((p) =>
-    p.targets.map((t) => ({
-      panel: `${d.title} / ${p.title}`,
-      expr: t.expr
-        .replaceAll("$__rate_interval", "1m")
-        .replaceAll("$__interval", "15s")
-        .replaceAll("$__range", "1h")
-        .replaceAll("${org}", FOCUS_ORG)
-        .replaceAll("$org", FOCUS_ORG)
-        .replaceAll("${datasource}", "prometheus")
-        .replaceAll("$datasource", "prometheus"),
-    })),
+    p.targets.map((t) => ({ panel: `${d.title} / ${p.title}`, expr: t.expr })),
   );
 }
 
@@ -82,28 +91,50 @@ const QUERIES = [
   ...panelQueries("grafana/dashboards/orgwatch-org.json"),
 ];
 
-let server: HttpServer;
+/** An HA pair (the same orgs, per-org series on) and one orgwatch with metrics.perOrg: false. */
+let servers: HttpServer[] = [];
+let fleetOnly = "";
 let prom: PrometheusHandle;
 
-beforeAll(async () => {
+async function orgwatchMetrics(perOrg: boolean, standby = false): Promise<HttpServer> {
   const registry = createRegistry();
-  const metrics = createMetrics({ registry, perOrg: true, orgs: () => ORGS });
+  // A scale-out coordinator on standby says so (orgwatch_coordinator_lease_held 0).
+  if (standby) {
+    new Gauge({
+      name: "orgwatch_coordinator_lease_held",
+      help: "lease",
+      registers: [registry],
+    }).set(0);
+  }
+  const metrics = createMetrics({ registry, perOrg, orgs: () => ORGS });
   for (const r of RESULTS) metrics.recordResult(r);
   metrics.observeSchedulerLag(2);
   metrics.countBudgetSkip("login_budget");
-  server = await startHttpServer({ listen: "127.0.0.1:0", registry, ready: () => true });
+  return startHttpServer({ listen: "127.0.0.1:0", registry, ready: () => true });
+}
+
+beforeAll(async () => {
+  servers = [
+    await orgwatchMetrics(true),
+    await orgwatchMetrics(true, true),
+    await orgwatchMetrics(false),
+  ];
+  const hosts = servers.map((s) => new URL(s.url).host);
+  instance = hosts[0] ?? "";
+  fleetOnly = hosts[2] ?? "";
   prom = await startPrometheus({
-    target: new URL(server.url).host,
+    target: hosts,
     ruleFiles: ["config/prometheus/orgwatch.rules.yml"],
   });
   // rate() over 1m needs two scrapes of every series; wait for them, bounded.
-  await prom.waitFor("count(rate(orgwatch_checks_total[1m])) > 0");
+  await prom.waitFor('count(rate(orgwatch_checks_total{result="healthy"}[1m])) == 3');
   await prom.waitFor('orgwatch_org_up{org="beta"}');
+  await prom.waitFor(`count(orgwatch_orgs{instance="${fleetOnly}"})`);
 }, 90_000);
 
 afterAll(async () => {
   await prom?.stop();
-  await server?.close();
+  for (const server of servers) await server.close();
 });
 
 describe("dashboard queries against a real Prometheus", () => {
@@ -112,8 +143,45 @@ describe("dashboard queries against a real Prometheus", () => {
   });
 
   it.each(QUERIES)("$panel: $expr", async ({ expr }) => {
-    const result = await prom.query(expr);
+    const result = await prom.query(substitute(expr));
     expect(result.length, "panel returns no series").toBeGreaterThan(0);
+  });
+
+  it("counts an HA pair once: the fleet stats read one instance", async () => {
+    const unhealthy = QUERIES.find((q) => q.panel === "orgwatch / Fleet / Unhealthy orgs");
+    const result = await prom.query(substitute(unhealthy?.expr ?? ""));
+    expect(result.map((r) => r.value[1])).toEqual(["2"]);
+    // the pair together would have said 4
+    expect(
+      (await prom.query('sum(orgwatch_orgs{state="unhealthy", instance!~"' + fleetOnly + '"})'))[0]
+        ?.value[1],
+    ).toBe("4");
+  });
+
+  it("offers every instance of the job but a standby coordinator", async () => {
+    const inner = /^query_result\((.*)\)$/.exec(INSTANCES)?.[1] ?? "";
+    const rows = await prom.query(substitute(inner));
+    expect(rows.map((r) => r.metric.instance).sort()).toEqual([instance, fleetOnly].sort());
+  });
+
+  it("puts each cause's one-line summary beside its id", async () => {
+    const now = QUERIES.find((q) => q.panel === "orgwatch / Fleet / Unhealthy orgs now");
+    const rows = await prom.query(substitute(now?.expr ?? "", instance, ".+"));
+    expect(rows.map((r) => [r.metric.org, r.metric.cause, r.metric.summary]).sort()).toEqual([
+      ["beta", "user_inactive", CAUSE_SUMMARIES.user_inactive],
+      ["gamma", "ip_restricted", CAUSE_SUMMARIES.ip_restricted],
+    ]);
+  });
+
+  it("with metrics.perOrg: false the fleet panels still show; only per-org panels are empty", async () => {
+    const org = await prom.query(`orgwatch_org_up{job="orgwatch", instance="${fleetOnly}"}`);
+    expect(org).toEqual([]);
+    const fleet = QUERIES.filter((q) => !/orgwatch_org_/.test(q.expr));
+    expect(fleet.length).toBeGreaterThan(8);
+    for (const q of fleet) {
+      const result = await prom.query(substitute(q.expr, fleetOnly));
+      expect(result.length, `${q.panel} returns no series`).toBeGreaterThan(0);
+    }
   });
 
   it("sees the fleet as orgwatch exported it", async () => {
@@ -121,7 +189,9 @@ describe("dashboard queries against a real Prometheus", () => {
     // every cause id has its zero series, the newest included
     expect(byCause).toHaveLength(CAUSE_IDS.length);
     expect(byCause.map((r) => r.metric["cause"])).toContain("my_domain_required");
-    const unhealthy = await prom.query('sum(orgwatch_orgs{state="unhealthy"})');
+    const unhealthy = await prom.query(
+      `sum(orgwatch_orgs{state="unhealthy", instance="${instance}"})`,
+    );
     expect(unhealthy[0]?.value[1]).toBe("2");
   });
 

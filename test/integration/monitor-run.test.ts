@@ -69,6 +69,8 @@ function panelQueries(file: string): { panel: string; expr: string }[] {
     (p.targets ?? []).map((t) => ({
       panel: `${d.title} / ${p.title}`,
       expr: t.expr
+        .replaceAll("$job", "orgwatch")
+        .replaceAll("$instance", new URL(orgwatch.url).host)
         .replaceAll("$__rate_interval", "1m")
         .replaceAll("$__interval", "15s")
         .replaceAll("$__range", "1h")

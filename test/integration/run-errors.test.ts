@@ -102,7 +102,7 @@ describe("orgwatch run refuses to start with one clear line", () => {
     });
     const r = await run(file);
     expect(r.code).toBe(2);
-    expect(r.err).toContain("written by a newer orgwatch (schema 99; this one knows up to 4)");
+    expect(r.err).toContain("written by a newer orgwatch (schema 99; this one knows up to 5)");
     expect(r.err).not.toMatch(/\n\s+at /);
   });
 

@@ -95,7 +95,15 @@ describe("prune", () => {
     const retention = { raw: cut, hourly: cut, daily: 10 * DAY };
     const counts = store.prune(DAY0 + 3 * DAY, retention);
     // raw cut-off 10:30 of day 0: two acme passes go; hourly cut-off 10:30: the acme bucket goes.
-    expect(counts).toEqual({ checks: 2, stageRows: 14, hourly: 1, daily: 0, logins: 0, outbox: 0 });
+    expect(counts).toEqual({
+      checks: 2,
+      stageRows: 14,
+      hourly: 1,
+      daily: 0,
+      logins: 0,
+      outbox: 0,
+      silences: 0,
+    });
     expect(store.recentChecks("acme", 10)).toHaveLength(2);
     expect(store.rollups("hourly", "beta", 0)).toHaveLength(1);
     expect(store.prune(DAY0 + 3 * DAY, retention)).toEqual({
@@ -105,6 +113,7 @@ describe("prune", () => {
       daily: 0,
       logins: 0,
       outbox: 0,
+      silences: 0,
     });
   });
 });

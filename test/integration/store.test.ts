@@ -44,15 +44,15 @@ describe("opening and migrations", () => {
     store.close();
     const again = openStore(path);
     const versions = again.db.prepare("SELECT version FROM schema_migrations ORDER BY 1").all();
-    expect(versions).toEqual([1, 2, 3, 4].map((version) => ({ version })));
+    expect(versions).toEqual([1, 2, 3, 4, 5].map((version) => ({ version })));
     again.close();
   });
 
   it("applies only the new step of a longer list", () => {
     const db = new Database(":memory:");
-    expect(migrate(db)).toEqual([1, 2, 3, 4]);
-    const extra = { version: 5, name: "extra", sql: "CREATE TABLE extra (x INTEGER)" };
-    expect(migrate(db, [extra])).toEqual([5]);
+    expect(migrate(db)).toEqual([1, 2, 3, 4, 5]);
+    const extra = { version: 6, name: "extra", sql: "CREATE TABLE extra (x INTEGER)" };
+    expect(migrate(db, [extra])).toEqual([6]);
     expect(migrate(db, [extra])).toEqual([]);
     db.close();
   });
@@ -71,7 +71,7 @@ describe("migration 3 upgrades a version-2 history in place", () => {
       INSERT INTO incidents (id, org_id, cause, opened_at, closed_at, last_check_id)
         VALUES ('acme:api_disabled:x', 'acme', 'api_disabled', 2000, NULL, 'acme:b');
     `);
-    expect(migrate(db)).toEqual([3, 4]);
+    expect(migrate(db)).toEqual([3, 4, 5]);
     const row = db.prepare("SELECT * FROM org_state").get() as Record<string, unknown>;
     expect(row).toMatchObject({
       last_token_success_at: 2000,

@@ -512,7 +512,7 @@ describe("orgwatch config check", () => {
     expect(r.code).toBe(2);
     // The line and column, the reason, and the text of that line, on one line.
     expect(r.err.trim()).toBe(
-      `${file}:5:1: not valid YAML: Sequence item without - indicator in "bad: ["`,
+      `${file}:5:4: not valid YAML: bad indentation of a sequence entry in "bad: ["`,
     );
   });
 });
