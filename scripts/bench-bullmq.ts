@@ -9,6 +9,7 @@ import type { RunEnv } from "./bench-e2e.js";
 import {
   freePort,
   startMonitorProcess,
+  startRedisProcess,
   startWorkerProcess,
   waitFor,
   writeMonitorConfig,
@@ -90,6 +91,31 @@ export type BullmqWorkers = (typeof BULLMQ_WORKERS)[number];
  * length still fits before the deadline; the rates go into `into`.
  */
 export async function bullmqRounds(
+  env: RunEnv,
+  o: {
+    runs: number;
+    orgs: number;
+    intervalSeconds: number;
+    windowSeconds: number;
+    into: Record<BullmqWorkers, number[]>;
+    log: (line: string) => void;
+  },
+): Promise<void> {
+  let redis: { child: Child; port: number };
+  try {
+    redis = await startRedisProcess(Math.max(1, env.deadline - performance.now()));
+  } catch (err) {
+    env.notes.push(`bullmq: no redis-server (${err instanceof Error ? err.message : "?"})`);
+    return;
+  }
+  try {
+    await rounds(env, { ...o, redisPort: redis.port });
+  } finally {
+    await redis.child.stop(5000);
+  }
+}
+
+async function rounds(
   env: RunEnv,
   o: {
     runs: number;

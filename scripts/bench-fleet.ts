@@ -164,6 +164,12 @@ function startChild(
       gone = true;
       res();
     });
+    // A command that cannot start (not installed) is a child that exited at once.
+    child.once("error", (err) => {
+      out += `${command}: ${err.message}`;
+      gone = true;
+      res();
+    });
   });
   return {
     pid: child.pid ?? 0,

@@ -9,12 +9,7 @@ import { STAGE_IDS } from "../src/domain/stages.js";
 import { runBaseline } from "./bench-baseline.js";
 import { median, scaleRun, throughputRun, type RunEnv, type ScaleFigures } from "./bench-e2e.js";
 import { bullmqRounds, WORKER_CONCURRENCY, type BullmqWorkers } from "./bench-bullmq.js";
-import {
-  startRedisProcess,
-  startSimulatorProcess,
-  writeBenchFiles,
-  type Child,
-} from "./bench-fleet.js";
+import { startSimulatorProcess, writeBenchFiles, type Child } from "./bench-fleet.js";
 import { benchStore } from "./bench-store.js";
 import { targetsOf, type Verdicts } from "./bench-targets.js";
 
@@ -107,7 +102,6 @@ export async function runBenchJson(partial: Partial<BenchJsonOptions> = {}): Pro
   const sqlite = Array.from({ length: o.runs }, () => benchStore(o.sqlitePasses));
   const files = writeBenchFiles();
   let sim: { child: Child; port: number } | null = null;
-  let redis: { child: Child; port: number } | null = null;
   const baseline: number[] = [];
   const throughput: number[] = [];
   const bullmq: Record<BullmqWorkers, number[]> = { "1": [], "2": [] };
@@ -115,7 +109,6 @@ export async function runBenchJson(partial: Partial<BenchJsonOptions> = {}): Pro
   try {
     sim = await startSimulatorProcess(files, simOrgs, Math.max(1, deadline - performance.now()));
     const env: RunEnv = { files, simPort: sim.port, simOrgs, deadline, notes };
-    redis = await startRedisProcess(Math.max(1, deadline - performance.now()));
     for (let r = 0; r < o.runs && performance.now() < deadline; r++) {
       o.log(`baseline and throughput, run ${String(r + 1)}`);
       const b = await runBaseline({
@@ -161,7 +154,6 @@ export async function runBenchJson(partial: Partial<BenchJsonOptions> = {}): Pro
       orgs: throughputOrgs,
       intervalSeconds: o.throughputIntervalSeconds,
       windowSeconds: o.seconds,
-      redisPort: redis.port,
       into: bullmq,
       log: o.log,
     });
@@ -171,7 +163,6 @@ export async function runBenchJson(partial: Partial<BenchJsonOptions> = {}): Pro
     notes.push(`stopped early: ${message.slice(0, 500)}`);
   } finally {
     await sim?.child.stop(5000);
-    await redis?.child.stop(5000);
     files.remove();
   }
   const endLoad = loadavg()[0] ?? 0;
