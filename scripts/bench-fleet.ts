@@ -5,7 +5,7 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
+import { createConnection, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { performance } from "node:perf_hooks";
@@ -79,6 +79,8 @@ export interface MonitorSettings {
   listenPort: number;
   /** File name of the SQLite history, inside the bench folder (fresh per run). */
   sqlite: string;
+  /** The scheduler block; default in process, 32 at a time. */
+  scheduler?: Record<string, unknown>;
 }
 
 /**
@@ -99,7 +101,7 @@ export function writeMonitorConfig(files: BenchFiles, s: MonitorSettings): strin
   const config = {
     server: { listen: `127.0.0.1:${String(s.listenPort)}` },
     storage: { sqlite: `./${s.sqlite}` },
-    scheduler: { kind: "inprocess", concurrency: 32 },
+    scheduler: s.scheduler ?? { kind: "inprocess", concurrency: 32 },
     metrics: { perOrg: true },
     defaults: {
       interval: `${String(s.intervalSeconds)}s`,
@@ -139,8 +141,12 @@ export interface Child {
   stop(graceMs?: number): Promise<void>;
 }
 
-function startChild(args: string[], env: Record<string, string>): Child {
-  const child = spawn(process.execPath, args, {
+function startChild(
+  args: string[],
+  env: Record<string, string>,
+  command: string = process.execPath,
+): Child {
+  const child = spawn(command, args, {
     env: { ...process.env, ORGWATCH_LOG_LEVEL: "warn", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
@@ -155,6 +161,12 @@ function startChild(args: string[], env: Record<string, string>): Child {
   let gone = false;
   const exit = new Promise<void>((res) => {
     child.once("exit", () => {
+      gone = true;
+      res();
+    });
+    // A command that cannot start (not installed) is a child that exited at once.
+    child.once("error", (err) => {
+      out += `${command}: ${err.message}`;
       gone = true;
       res();
     });
@@ -215,5 +227,45 @@ export async function startSimulatorProcess(
 export function startMonitorProcess(configFile: string): Child {
   return startChild([BIN, "run", "--config", configFile], {
     ORGWATCH_RESOLVE: "*.salesforce.com=127.0.0.1",
+  });
+}
+
+/** `orgwatch worker --config FILE --concurrency N`, the simulator's hosts pinned to loopback. */
+export function startWorkerProcess(configFile: string, concurrency: number): Child {
+  return startChild([BIN, "worker", "--config", configFile, "--concurrency", String(concurrency)], {
+    ORGWATCH_RESOLVE: "*.salesforce.com=127.0.0.1",
+  });
+}
+
+/** redis-server on a free loopback port, without persistence, once it answers. */
+export async function startRedisProcess(
+  timeoutMs: number,
+): Promise<{ child: Child; port: number }> {
+  const port = await freePort();
+  const child = startChild(
+    ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+    {},
+    "/usr/bin/redis-server",
+  );
+  const up = await waitFor(child, timeoutMs, async () => {
+    const res = await pingRedis(port);
+    return res ? true : null;
+  });
+  if (up === null) {
+    await child.stop(1000);
+    throw new Error(`redis-server did not start on ${String(port)}\n${child.output()}`);
+  }
+  return { child, port };
+}
+
+function pingRedis(port: number): Promise<boolean> {
+  return new Promise((res) => {
+    const sock = createConnection({ host: "127.0.0.1", port });
+    sock.once("connect", () => sock.write("PING\r\n"));
+    sock.once("data", (d) => {
+      sock.destroy();
+      res(d.toString().startsWith("+PONG"));
+    });
+    sock.once("error", () => res(false));
   });
 }

@@ -8,6 +8,7 @@ import { performance } from "node:perf_hooks";
 import { STAGE_IDS } from "../src/domain/stages.js";
 import { runBaseline } from "./bench-baseline.js";
 import { median, scaleRun, throughputRun, type RunEnv, type ScaleFigures } from "./bench-e2e.js";
+import { bullmqRounds, WORKER_CONCURRENCY, type BullmqWorkers } from "./bench-bullmq.js";
 import { startSimulatorProcess, writeBenchFiles, type Child } from "./bench-fleet.js";
 import { benchStore } from "./bench-store.js";
 import { targetsOf, type Verdicts } from "./bench-targets.js";
@@ -73,7 +74,10 @@ export interface BenchJson extends Record<string, unknown> {
   metricsScrapeMs: number | null;
   checksPerSecondDuringScrape: number | null;
   sqliteRowsPerSecond: number | null;
-  bullmqPerSecond: null;
+  /** checks/s through BullMQ, by worker processes (1 and 2). */
+  bullmqPerSecond: Record<BullmqWorkers, number | null>;
+  /** bullmqPerSecond with 2 workers over checksPerSecond (in process). */
+  bullmqRatio: number | null;
   targets: Verdicts;
   notes: string[];
 }
@@ -100,6 +104,7 @@ export async function runBenchJson(partial: Partial<BenchJsonOptions> = {}): Pro
   let sim: { child: Child; port: number } | null = null;
   const baseline: number[] = [];
   const throughput: number[] = [];
+  const bullmq: Record<BullmqWorkers, number[]> = { "1": [], "2": [] };
   const scale: ScaleFigures[] = [];
   try {
     sim = await startSimulatorProcess(files, simOrgs, Math.max(1, deadline - performance.now()));
@@ -142,6 +147,16 @@ export async function runBenchJson(partial: Partial<BenchJsonOptions> = {}): Pro
       );
       lastRunMs = performance.now() - runStarted;
     }
+    // After issue 11's figures, in what is left of the budget (a round that would not fit is
+    // skipped with a note), so the scale-out figure never crowds them out.
+    await bullmqRounds(env, {
+      runs: o.runs,
+      orgs: throughputOrgs,
+      intervalSeconds: o.throughputIntervalSeconds,
+      windowSeconds: o.seconds,
+      into: bullmq,
+      log: o.log,
+    });
   } catch (err) {
     // A figure not taken is null; the reason goes in the notes rather than losing the others.
     const message = err instanceof Error ? err.message : String(err);
@@ -162,6 +177,7 @@ export async function runBenchJson(partial: Partial<BenchJsonOptions> = {}): Pro
     sqlite,
     baseline,
     throughput,
+    bullmq,
     scale,
     notes,
     started,
@@ -177,6 +193,7 @@ function assemble(
     sqlite: ReturnType<typeof benchStore>[];
     baseline: number[];
     throughput: number[];
+    bullmq: Record<BullmqWorkers, number[]>;
     scale: ScaleFigures[];
     notes: string[];
     started: number;
@@ -186,6 +203,8 @@ function assemble(
   const of = (key: keyof ScaleFigures): number | null =>
     median(m.scale.map((f) => f[key]).filter((v): v is number => v !== null));
   const checksPerSecond = median(m.throughput);
+  const bullmq1 = median(m.bullmq["1"]);
+  const bullmq2 = median(m.bullmq["2"]);
   const baselinePerSecond = median(m.baseline);
   const demandPerSecond = o.orgs / o.intervalSeconds;
   const sqlitePasses = median(m.sqlite.map((s) => s.results / s.seconds));
@@ -205,7 +224,7 @@ function assemble(
     metricsScrapeMs: round(of("metricsScrapeMs")),
     checksPerSecondDuringScrape: round(of("checksPerSecondDuringScrape"), 1),
     sqliteRowsPerSecond: round(sqlitePasses === null ? null : sqlitePasses * STAGE_IDS.length),
-    bullmqPerSecond: null,
+    bullmqRatio: checksPerSecond && bullmq2 !== null ? round(bullmq2 / checksPerSecond, 3) : null,
     achievedPerSecond: round(of("achievedPerSecond"), 1),
     readyMs: round(of("readyMs")),
     rssPeakMb: round(of("rssPeakMb")),
@@ -218,7 +237,7 @@ function assemble(
     `at scale: ${String(o.orgs)} orgs share ${String(m.simOrgs)} simulated orgs and users: the simulator finds an org by a linear scan per request, so 100,000 simulated orgs would make it the bottleneck`,
     `lagP99Ms and achievedPerSecond: a ${String(o.seconds)} s window after startup, opened by one scrape as a Prometheus scraping every ${String(o.seconds)} s would (first checks are spread over the interval, so demand is orgs/interval from the start); lag p99 as histogram_quantile over that window's buckets (bounds 0.1, 0.5, 1, 5 s…, so 99 means "under 100 ms")`,
     "sqliteRowsPerSecond: scripts/bench-store.ts (BatchWriter into a temp file), check rows = passes x stages",
-    "bullmqPerSecond: not measured until the scale-out issue",
+    `bullmqPerSecond: the checksPerSecond fleet through orgwatch run with scheduler.kind redis, BullMQ on a local redis-server and 1 or 2 orgwatch worker processes (${String(WORKER_CONCURRENCY)} checks at a time each), all on this machine, measured after the at-scale runs; bullmqRatio = 2 workers / in process`,
   ];
   return {
     machine: {
@@ -229,10 +248,13 @@ function assemble(
       loadAverage: m.load,
     },
     ...figures,
+    bullmqPerSecond: { "1": round(bullmq1, 1), "2": round(bullmq2, 1) },
     simulatedOrgs: m.simOrgs,
     runs: {
       baseline: m.baseline.length,
       throughput: m.throughput.length,
+      bullmq1: m.bullmq["1"].length,
+      bullmq2: m.bullmq["2"].length,
       scale: m.scale.length,
       sqlite: m.sqlite.length,
     },

@@ -42,7 +42,11 @@ function rules(demand: number): Record<string, Rule> {
       value: NEEDED_PER_SECOND * STAGE_IDS.length,
       why: "every stage row of 333 passes/s",
     },
-    bullmqPerSecond: { op: ">=", value: NEEDED_PER_SECOND, why: "scale-out issue" },
+    bullmqRatio: {
+      op: ">=",
+      value: 0.8,
+      why: "2 BullMQ workers reach 80% of in process (scale-out issue)",
+    },
   };
 }
 

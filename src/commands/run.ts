@@ -353,7 +353,9 @@ export function registerRun(program: Command, io: CommandIo, result: CommandResu
       "after",
       "\nServes /metrics, /healthz, /readyz, /api/v1 and the status page (/) on server.listen;\n" +
         "stops on SIGINT/SIGTERM. Reloads the config on SIGHUP, POST /-/reload and a change of the\n" +
-        "config or an included file.\n" +
+        "config or an included file. With scheduler.kind redis it is the coordinator while it holds\n" +
+        "the lease in Redis, else a standby (/readyz 503); it exits 1 when it loses the lease\n" +
+        "(restart it to stand by).\n" +
         `Environment: ${CONFIG_ENV} (the config when --config is not given), ORGWATCH_LISTEN (like\n` +
         "--listen), ORGWATCH_LOG_LEVEL (default info), ORGWATCH_LOG_FORMAT (json, the default, or text;\n" +
         "config problems follow it when set), ORGWATCH_RESOLVE (host pins, like curl --resolve),\n" +

@@ -1,3 +1,4 @@
+import { hostname } from "node:os";
 import type { Command } from "commander";
 import { runCheckOrgJob } from "../../jobs/check-org.job.js";
 import { summarize } from "../config/load.js";
@@ -42,10 +43,12 @@ export async function workerCommand(
   const client = clientFromEnv(io.env);
   const where = describeRedis(sched.redisUrl);
   let lastError = "";
+  const name = `orgwatch-worker-${hostname()}-${String(process.pid)}`;
   const worker = startWorkProcessor({
     connection: redisOptions(sched.redisUrl),
     prefix: sched.prefix,
     concurrency,
+    name,
     stalledAfterMs: sched.stalledAfter,
     process: (name, data, signal) => {
       if (name !== "check-org") throw new Error(`unknown job kind ${name}`);
@@ -72,7 +75,7 @@ export async function workerCommand(
   });
   await worker.waitUntilReady();
   io.stdout(
-    `orgwatch worker: ${summarize(config)}; ${String(concurrency)} at a time from ${where} (prefix ${sched.prefix})\n`,
+    `orgwatch worker ${name}: ${summarize(config)}; ${String(concurrency)} at a time from ${where} (prefix ${sched.prefix})\n`,
   );
   const signal = await (io.waitForStop ?? (() => new Promise<string>(() => {})))();
   logger.info({ signal }, "worker shutting down; jobs in flight finish first");

@@ -32,7 +32,7 @@ function within<T>(p: Promise<T>): Promise<T | null> {
 export function createQueueMetrics(registry: Registry, source: QueueSource): QueueMetrics {
   new Gauge({
     name: "orgwatch_queue_jobs",
-    help: "Check jobs in the BullMQ work queue, by state (finished ones are kept an hour).",
+    help: "Check jobs in the BullMQ work queue, by state (completed ones are kept two minutes, failed ones an hour).",
     labelNames: ["state"],
     registers: [registry],
     async collect() {

@@ -3,8 +3,13 @@ import type { RedisConnection } from "./redis.js";
 
 /** The queue check jobs travel on (under the configured prefix). */
 export const WORK_QUEUE = "checks";
-/** Finished jobs are kept this long, so a re-enqueued id (a takeover) finds its result. */
-const KEEP_FINISHED_S = 3600;
+/**
+ * Completed jobs are kept this long (and at most this many): long enough for a standby taking
+ * over to record what the dead coordinator did not, short enough that 333 checks/s do not fill
+ * Redis with results. Failed jobs are few and kept an hour for inspection.
+ */
+const KEEP_COMPLETED = { age: 120, count: 50_000 };
+const KEEP_FAILED = { age: 3600 };
 
 /** Job counts of the work queue, by BullMQ state. */
 export interface QueueCounts {
@@ -84,7 +89,12 @@ export class BullMqWorkQueue {
         if (this.pending.delete(jobId)) reject(new Error("stopped waiting"));
       });
     });
-    await this.add(name, jobId, data);
+    try {
+      await this.add(name, jobId, data);
+    } catch (err) {
+      this.pending.delete(jobId);
+      throw err;
+    }
     return result;
   }
 
@@ -92,8 +102,8 @@ export class BullMqWorkQueue {
     await this.queue.add(name, data, {
       jobId,
       attempts: 1,
-      removeOnComplete: { age: KEEP_FINISHED_S },
-      removeOnFail: { age: KEEP_FINISHED_S },
+      removeOnComplete: KEEP_COMPLETED,
+      removeOnFail: KEEP_FAILED,
     });
   }
 
@@ -186,6 +196,8 @@ export interface WorkProcessorOptions {
   connection: RedisConnection;
   prefix: string;
   concurrency: number;
+  /** This worker's name, as jobs record it (`processedBy`) and Redis lists its connections. */
+  name: string;
   /** A job whose worker stops renewing its lock this long is stalled and run again once. */
   stalledAfterMs: number;
   process: (name: string, data: unknown, signal: AbortSignal) => Promise<unknown>;
@@ -203,7 +215,7 @@ export function startWorkProcessor(options: WorkProcessorOptions): Worker {
       connection: options.connection,
       prefix: options.prefix,
       concurrency: options.concurrency,
-      name: "orgwatch-worker",
+      name: options.name,
       lockDuration: options.stalledAfterMs,
       stalledInterval: Math.max(1000, Math.floor(options.stalledAfterMs / 2)),
       // A worker killed mid-job: its job is run once more by another, then given up (failed).

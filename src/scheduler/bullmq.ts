@@ -105,7 +105,15 @@ export class BullMqScheduler implements Scheduler {
       this.options.onRedisError?.(err),
     );
     if (!got) return;
-    await this.options.onLeader?.();
+    try {
+      await this.options.onLeader?.();
+    } catch (err) {
+      // A leader that could not catch up must not check from a stale view: it lets go.
+      const why = err instanceof Error ? err.message : String(err);
+      await this.lease.release();
+      this.options.onLost?.(`could not take over (${why})`);
+      return;
+    }
     if (!this.stopping.signal.aborted && this.lease.held) this.inner.start();
   }
 

@@ -39,18 +39,26 @@ async function answers(port: number): Promise<boolean> {
   });
 }
 
+const REDIS_SERVER = "/usr/bin/redis-server";
+
 function launch(port: number): ChildProcess {
-  return spawn(
-    "/usr/bin/redis-server",
+  const child = spawn(
+    REDIS_SERVER,
     ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
     { stdio: "ignore" },
   );
+  child.on("error", () => undefined);
+  return child;
 }
 
 async function waitUp(port: number, child: ChildProcess): Promise<void> {
   const deadline = Date.now() + 10_000;
   while (!(await answers(port))) {
-    if (child.exitCode !== null) throw new Error(`redis-server exited on port ${String(port)}`);
+    if (child.exitCode !== null || child.pid === undefined) {
+      throw new Error(
+        `${REDIS_SERVER} did not run on port ${String(port)}; install it (apt-get install redis-server)`,
+      );
+    }
     if (Date.now() > deadline) throw new Error(`redis-server on ${String(port)} did not answer`);
     await new Promise((r) => setTimeout(r, 20));
   }

@@ -7,6 +7,8 @@ const BIN = resolve("bin/orgwatch.js");
 /** A running `orgwatch worker` child process. */
 export interface WorkerProcess {
   child: ChildProcess;
+  /** Its BullMQ worker name (jobs it took carry it as processedBy). */
+  name: string;
   output: () => string;
   /** Sends a signal and resolves with the exit code (or the signal name). */
   stop(signal?: NodeJS.Signals): Promise<number | string>;
@@ -31,7 +33,7 @@ export async function startWorker(
   await new Promise<void>((res, rej) => {
     const timer = setTimeout(() => rej(new Error(`worker did not start:\n${out}`)), 20_000);
     child.stdout.on("data", () => {
-      if (out.includes("orgwatch worker:")) {
+      if (/orgwatch worker \S+: /.test(out)) {
         clearTimeout(timer);
         res();
       }
@@ -43,6 +45,7 @@ export async function startWorker(
   });
   return {
     child,
+    name: /orgwatch worker (\S+): /.exec(out)?.[1] ?? "",
     output: () => out,
     stop: (signal = "SIGTERM") => {
       if (child.exitCode !== null || child.signalCode !== null) return exited;
@@ -79,4 +82,28 @@ export function sample(text: string, series: string): number | null {
     if (line.startsWith(`${series} `)) return Number(line.slice(series.length + 1));
   }
   return null;
+}
+
+/**
+ * The workers ("pb", processedBy) of the check jobs under `prefix` that a worker took within the
+ * last `freshMs`: with a slow simulator, such a job is surely still in flight a moment later.
+ */
+export async function freshActiveJobs(
+  port: number,
+  prefix: string,
+  freshMs = 300,
+): Promise<string[]> {
+  const r = new Redis({ host: "127.0.0.1", port, maxRetriesPerRequest: 1 });
+  try {
+    const ids = await r.lrange(`${prefix}:checks:active`, 0, -1);
+    const now = Date.now();
+    const found: string[] = [];
+    for (const id of ids) {
+      const [pb, on] = await r.hmget(`${prefix}:checks:${id}`, "pb", "processedOn");
+      if (pb && on && now - Number(on) < freshMs) found.push(pb);
+    }
+    return found;
+  } finally {
+    r.disconnect();
+  }
 }

@@ -9,6 +9,7 @@ import { startOrgwatch, waitUntil, type OrgwatchProcess } from "../helpers/orgwa
 import { startRedis, uniquePrefix, type RedisServer } from "../helpers/redis.js";
 import { queryDb, runFixture, type RunFixture } from "../helpers/run-fixture.js";
 import { redisDump, sample, startWorker, type WorkerProcess } from "../helpers/scaleout.js";
+import { ensureBinaries, run } from "../helpers/system.js";
 
 const ORGS: FleetOrg[] = [
   ...Array.from({ length: 6 }, (_, i) => ({ id: `s-${String(i)}`, scenario: "healthy" })),
@@ -21,6 +22,7 @@ let coordinator: OrgwatchProcess | null = null;
 const workers: WorkerProcess[] = [];
 
 beforeAll(async () => {
+  ensureBinaries(["promtool"]);
   redis = await startRedis();
   fx = await runFixture(ORGS, {
     scheduler: { kind: "redis", redisUrl: redis.url, prefix: uniquePrefix("run"), concurrency: 8 },
@@ -62,6 +64,9 @@ describe("orgwatch run with scheduler.kind redis and two workers", () => {
     expect(sample(metrics, "orgwatch_coordinator_lease_held")).toBe(1);
     expect(sample(metrics, "orgwatch_queue_workers")).toBe(2);
     expect(sample(metrics, 'orgwatch_queue_jobs{state="completed"}')).toBeGreaterThan(0);
+    expect(sample(metrics, "orgwatch_queue_stalled_total")).toBe(0);
+    const lint = run("promtool", ["check", "metrics"], metrics);
+    expect(lint.output).toBe("");
     expect((await fetch(`${coordinator.url}/readyz`)).status).toBe(200);
     // Both workers are connected and neither logged a failure.
     for (const w of workers) expect(w.output()).not.toMatch(/failed|error/i);
@@ -69,6 +74,8 @@ describe("orgwatch run with scheduler.kind redis and two workers", () => {
     expect(dump).toContain("check-org@s-0@");
     const keyBody = fx.id.privateKeyPem.split("\n").slice(1, 3).join("");
     expect(dump).not.toContain(keyBody.slice(0, 40));
-    expect(dump).not.toMatch(/PRIVATE KEY|eyJ[A-Za-z0-9_-]{10}|access_token|Bearer /);
+    expect(dump).not.toMatch(
+      /PRIVATE KEY|eyJ[A-Za-z0-9_-]{10}|00D[A-Za-z0-9]{12}!AQ|access_token|Bearer /,
+    );
   }, 60_000);
 });

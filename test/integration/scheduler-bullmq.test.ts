@@ -49,7 +49,13 @@ schedulerContract("BullMQ on Redis", (input) => {
 describe("BullMQ scheduler: the coordinator lease", () => {
   const T0 = Date.UTC(2026, 10, 1, 12);
 
-  function coordinator(prefix: string, ran: string[], label: string, onLost?: () => void) {
+  function coordinator(
+    prefix: string,
+    ran: string[],
+    label: string,
+    onLost?: (why: string) => void,
+    onLeader?: () => Promise<void>,
+  ) {
     const handlers: JobHandlers = {
       "check-org": (id) => {
         ran.push(`${label}:${id}`);
@@ -69,6 +75,7 @@ describe("BullMQ scheduler: the coordinator lease", () => {
       handlers,
       maxSleepMs: 5,
       ...(onLost ? { onLost } : {}),
+      ...(onLeader ? { onLeader } : {}),
     });
     return { s, lease };
   }
@@ -115,5 +122,30 @@ describe("BullMQ scheduler: the coordinator lease", () => {
     expect(Number(tokenB.split(".")[0])).toBeGreaterThan(Number(tokenA.split(".")[0]));
     await a.s.stop(10);
     await b.s.stop(10);
+  });
+
+  it("a leader that cannot catch up runs nothing and lets the lease go at once", async () => {
+    const prefix = uniquePrefix("catchup");
+    const ran: string[] = [];
+    const lost: string[] = [];
+    const a = coordinator(
+      prefix,
+      ran,
+      "a",
+      (why) => lost.push(why),
+      () => Promise.reject(new Error("history unreadable")),
+    );
+    a.s.schedule({ name: "check-org", id: "x" }, T0);
+    a.s.start();
+    expect(await a.s.led()).toBe(false);
+    expect(lost).toEqual(["could not take over (history unreadable)"]);
+    expect(await a.lease.get(`${prefix}:coordinator:lease`)).toBeNull();
+    const b = coordinator(prefix, ran, "b");
+    b.s.schedule({ name: "check-org", id: "x" }, T0);
+    b.s.start();
+    expect(await b.s.led()).toBe(true);
+    await b.s.stop(50);
+    await a.s.stop(10);
+    expect(ran).toEqual(["b:x"]);
   });
 });

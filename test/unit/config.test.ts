@@ -344,6 +344,29 @@ describe("orgwatch config check", () => {
     expect(config.orgs.map((o) => o.id)).toEqual(["acme-prod", "acme-dev"]);
   });
 
+  it("accepts the scale-out example once given a key, with its redis scheduler", () => {
+    const text = readFileSync("config/orgwatch.scaleout.example.yaml", "utf8");
+    const file = join(tmp.dir, "scaleout.yaml");
+    writeFileSync(file, text.replace("./keys/acme.key", "./good.key"));
+    const config = loadConfig(file, {});
+    expect(messages(config)).toEqual([]);
+    expect(config.top.scheduler).toEqual({
+      kind: "redis",
+      redisUrl: "redis://127.0.0.1:6379",
+      prefix: "orgwatch",
+      concurrency: 32,
+      leaseTtl: 10_000,
+      stalledAfter: 30_000,
+    });
+  });
+
+  it("a redis prefix with a space or a colon is refused with its path", () => {
+    const config = load({
+      scheduler: { kind: "redis", redisUrl: "redis://127.0.0.1:6379", prefix: "a b:c" },
+    });
+    expect(messages(config)).toContain("scheduler.prefix: must be 1-64 letters, digits, _ . or -");
+  });
+
   it("accepts the example's notifiers, routes and silences once uncommented", () => {
     const text = readFileSync("config/orgwatch.example.yaml", "utf8")
       .replace(/^(notifiers|routes|silences): \[\]$/gm, "$1:")
