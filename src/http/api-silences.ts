@@ -1,6 +1,12 @@
 import type { FastifyInstance } from "fastify";
 import { CAUSE_IDS } from "../domain/causes.js";
-import { silenceStatus, type Silence, type SilenceMatch } from "../domain/silences.js";
+import {
+  silenceStatus,
+  type Silence,
+  type SilenceMatch,
+  type SilenceRequest,
+  type SilenceStatus,
+} from "../domain/silences.js";
 import { parseDuration } from "../platform/duration.js";
 import { errorSchema } from "./api-types.js";
 
@@ -13,17 +19,7 @@ export interface SilenceView {
   createdBy: string;
   comment: string;
   createdAt: string;
-  status: "pending" | "active" | "expired";
-}
-
-/** A silence to create, times already in epoch ms (what `createSilence` takes). */
-export interface NewSilence {
-  match: SilenceMatch;
-  startsAt?: number;
-  endsAt?: number;
-  durationMs?: number;
-  createdBy: string;
-  comment: string;
+  status: SilenceStatus;
 }
 
 /** What the silence routes need from the running monitor. */
@@ -31,7 +27,7 @@ export interface SilenceApi {
   /** Active, pending and recently ended silences, newest first. */
   silences(): SilenceView[];
   create(
-    req: NewSilence,
+    req: SilenceRequest,
   ): { ok: true; silence: SilenceView } | { ok: false; field: string; message: string };
   /** Ends a silence now; null when there is none with that id. */
   expire(id: string): SilenceView | null;
@@ -106,8 +102,12 @@ interface NewSilenceBody {
   comment: string;
 }
 
-function toNewSilence(body: NewSilenceBody): NewSilence | { field: string; message: string } {
-  const out: NewSilence = { match: body.match, createdBy: body.createdBy, comment: body.comment };
+function toNewSilence(body: NewSilenceBody): SilenceRequest | { field: string; message: string } {
+  const out: SilenceRequest = {
+    match: body.match,
+    createdBy: body.createdBy,
+    comment: body.comment,
+  };
   for (const field of ["startsAt", "endsAt"] as const) {
     const text = body[field];
     if (text === undefined) continue;
