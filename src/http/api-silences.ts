@@ -1,5 +1,5 @@
 import type { FastifyInstance } from "fastify";
-import { CAUSE_IDS } from "../domain/causes.js";
+import { CAUSE_IDS, OWNER_IDS } from "../domain/causes.js";
 import {
   silenceStatus,
   type Silence,
@@ -8,7 +8,7 @@ import {
   type SilenceStatus,
 } from "../domain/silences.js";
 import { parseDuration } from "../platform/duration.js";
-import { errorSchema } from "./api-types.js";
+import { arrayOf, errorSchema, objectOf } from "./api-types.js";
 
 /** A silence as the API shows it (times in ISO, with its status now). */
 export interface SilenceView {
@@ -57,7 +57,7 @@ const matchSchema = {
     orgs: strings({ type: "string", minLength: 1 }),
     tags: strings({ type: "string", minLength: 1 }),
     causes: strings({ type: "string", enum: [...CAUSE_IDS] }),
-    owners: strings({ type: "string", enum: ["vendor", "customer", "salesforce"] }),
+    owners: strings({ type: "string", enum: [...OWNER_IDS] }),
   },
 } as const;
 const ISO_TIME = "^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}(:\\d{2}(\\.\\d+)?)?(Z|[+-]\\d{2}:\\d{2})$";
@@ -124,11 +124,7 @@ function toNewSilence(body: NewSilenceBody): SilenceRequest | { field: string; m
   return out;
 }
 
-const silenceIdParams = {
-  type: "object",
-  required: ["id"],
-  properties: { id: { type: "string", minLength: 1, maxLength: 100 } },
-} as const;
+const silenceIdParams = objectOf(["id"], { id: { type: "string", minLength: 1, maxLength: 100 } });
 
 /** Registers `/api/v1/silences`: create, list, expire (the alerting model's silences). */
 export function registerSilenceRoutes(app: FastifyInstance, api: SilenceApi): void {
@@ -138,11 +134,7 @@ export function registerSilenceRoutes(app: FastifyInstance, api: SilenceApi): vo
       schema: {
         summary: "List active, pending and recently ended silences",
         response: {
-          200: {
-            type: "object",
-            required: ["items"],
-            properties: { items: { type: "array", items: silenceSchema } },
-          },
+          200: objectOf(["items"], { items: arrayOf(silenceSchema) }),
         },
       },
     },

@@ -1,4 +1,4 @@
-import { CAUSE_IDS } from "../domain/causes.js";
+import { CAUSE_IDS, OWNER_IDS } from "../domain/causes.js";
 import { MAX_PAGE } from "../monitor/fleet-query.js";
 
 const nullableString = { type: ["string", "null"] } as const;
@@ -9,9 +9,9 @@ const stateEnum = { type: "string", enum: ["unknown", "healthy", "unhealthy"] } 
 const causeEnum = { type: "string", enum: [...CAUSE_IDS] } as const;
 const nullableCause = { type: ["string", "null"], enum: [...CAUSE_IDS, null] } as const;
 /** An array schema of `items`. */
-const arrayOf = <T>(items: T) => ({ type: "array", items }) as const;
+export const arrayOf = <T>(items: T) => ({ type: "array", items }) as const;
 /** An object schema with these required fields and properties. */
-const objectOf = <R extends readonly string[], P>(required: R, properties: P) =>
+export const objectOf = <R extends readonly string[], P>(required: R, properties: P) =>
   ({ type: "object", required, properties }) as const;
 const strings = arrayOf(str);
 
@@ -86,7 +86,7 @@ const fixSchema = {
   required: ["cause", "owner", "steps"],
   properties: {
     cause: causeEnum,
-    owner: { type: "string", enum: ["vendor", "customer", "salesforce"] },
+    owner: { type: "string", enum: [...OWNER_IDS] },
     severity: nullableString,
     transient: bool,
     summary: nullableString,
