@@ -86,21 +86,21 @@ export const BULLMQ_WORKERS = ["1", "2"] as const;
 /** "1" or "2". */
 export type BullmqWorkers = (typeof BULLMQ_WORKERS)[number];
 
+/** How many BullMQ rounds, of what fleet, and where their rates and progress lines go. */
+export interface BullmqRoundOptions {
+  runs: number;
+  orgs: number;
+  intervalSeconds: number;
+  windowSeconds: number;
+  into: Record<BullmqWorkers, number[]>;
+  log: (line: string) => void;
+}
+
 /**
  * Up to `runs` rounds of one run per worker count, each started only when the last round's
  * length still fits before the deadline; the rates go into `into`.
  */
-export async function bullmqRounds(
-  env: RunEnv,
-  o: {
-    runs: number;
-    orgs: number;
-    intervalSeconds: number;
-    windowSeconds: number;
-    into: Record<BullmqWorkers, number[]>;
-    log: (line: string) => void;
-  },
-): Promise<void> {
+export async function bullmqRounds(env: RunEnv, o: BullmqRoundOptions): Promise<void> {
   let redis: { child: Child; port: number };
   try {
     redis = await startRedisProcess(Math.max(1, env.deadline - performance.now()));
@@ -115,18 +115,7 @@ export async function bullmqRounds(
   }
 }
 
-async function rounds(
-  env: RunEnv,
-  o: {
-    runs: number;
-    orgs: number;
-    intervalSeconds: number;
-    windowSeconds: number;
-    redisPort: number;
-    into: Record<BullmqWorkers, number[]>;
-    log: (line: string) => void;
-  },
-): Promise<void> {
+async function rounds(env: RunEnv, o: BullmqRoundOptions & { redisPort: number }): Promise<void> {
   let lastRoundMs = 0;
   for (let r = 0; r < o.runs; r++) {
     const started = performance.now();

@@ -1,19 +1,9 @@
 import { randomUUID } from "node:crypto";
 import { CAUSE_IDS, type CauseId } from "../domain/causes.js";
-import type { Silence, SilenceLog, SilenceMatch } from "../domain/silences.js";
+import type { Silence, SilenceLog, SilenceMatch, SilenceRequest } from "../domain/silences.js";
 import { matches, type RoutableOrg } from "./route.js";
 
-/** What a caller (the API, a Slack button) asks for; times in epoch ms. */
-export interface SilenceRequest {
-  match: SilenceMatch;
-  /** Defaults to now. */
-  startsAt?: number;
-  /** Give either endsAt or durationMs (from startsAt). */
-  endsAt?: number;
-  durationMs?: number;
-  createdBy: string;
-  comment: string;
-}
+export type { SilenceRequest } from "../domain/silences.js";
 
 /** A created silence, or the one field that is wrong and why. */
 export type CreateSilenceResult =

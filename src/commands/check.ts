@@ -17,7 +17,7 @@ import { openStore, type SqliteHistoryStore } from "../store/index.js";
 import { reportConfig } from "./config-check.js";
 import { humanReport, jsonOrg } from "./check-output.js";
 import {
-  CONFIG_ENV,
+  CONFIG_ENV_HELP,
   CONFIG_HELP,
   DATA_DIR_HELP,
   configFile,
@@ -150,7 +150,7 @@ export function registerCheck(program: Command, io: CommandIo, result: CommandRe
       "after",
       "\nExit codes: 0 every org healthy, 1 any org not (or not checked: its user's login budget\n" +
         "is spent, shared with a running monitor through storage.sqlite), 2 config or usage error.\n" +
-        `Environment: ${CONFIG_ENV} (the config when --config is not given),\n` +
+        `Environment: ${CONFIG_ENV_HELP},\n` +
         "ORGWATCH_RESOLVE='*.salesforce.com=127.0.0.1' pins host names (like curl --resolve),\n" +
         "HTTPS_PROXY, HTTP_PROXY, NO_PROXY (egress proxies for every Salesforce call),\n" +
         `${DATA_DIR_HELP}.`,

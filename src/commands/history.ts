@@ -6,7 +6,7 @@ import { loadConfig } from "../config/load.js";
 import { OrgwatchError } from "../platform/errors.js";
 import { openStore, type StoredCheck } from "../store/index.js";
 import {
-  CONFIG_ENV,
+  CONFIG_ENV_HELP,
   CONFIG_HELP,
   DATA_DIR_HELP,
   configFile,
@@ -93,7 +93,7 @@ export function registerHistory(program: Command, io: CommandIo, result: Command
     .option("--json", "print JSON")
     .addHelpText(
       "after",
-      `\nExit codes: 0 shown, 1 no history yet, 2 usage.\nEnvironment: ${CONFIG_ENV} (the config when --config is not given),\n${DATA_DIR_HELP}.`,
+      `\nExit codes: 0 shown, 1 no history yet, 2 usage.\nEnvironment: ${CONFIG_ENV_HELP},\n${DATA_DIR_HELP}.`,
     )
     .action((opts: Omit<HistoryOptions, "config"> & { config?: string }) => {
       const file = configFile(opts.config, io);

@@ -36,6 +36,9 @@ export function processIo(): CommandIo {
 /** The environment variable that names the config when `--config` is not given. */
 export const CONFIG_ENV = "ORGWATCH_CONFIG";
 
+/** The help words on `ORGWATCH_CONFIG`, shared by every command that takes `--config`. */
+export const CONFIG_ENV_HELP = `${CONFIG_ENV} (the config when --config is not given)`;
+
 /** The help line on `ORGWATCH_DATA_DIR`, shared by every command that reads the history. */
 export const DATA_DIR_HELP =
   "ORGWATCH_DATA_DIR (where a relative storage.sqlite lands instead of the config's folder)";

@@ -23,7 +23,14 @@ import { draftContext, draftEntry, draftYaml, type DraftInput } from "./onboard-
 import { newKeyText, writeNewKey, type NewKey } from "./onboard-key.js";
 import { planText } from "./onboard-output.js";
 import { watchOrg } from "./onboard-watch.js";
-import { CONFIG_ENV, CONFIG_HELP, configFile, type CommandIo, type CommandResult } from "./io.js";
+import {
+  CONFIG_ENV,
+  CONFIG_ENV_HELP,
+  CONFIG_HELP,
+  configFile,
+  type CommandIo,
+  type CommandResult,
+} from "./io.js";
 
 /** Options of `orgwatch onboard`, as commander hands them over. */
 export interface OnboardOptions {
@@ -261,7 +268,7 @@ export function registerOnboard(program: Command, io: CommandIo, result: Command
         "login from the user's hourly budget in storage.sqlite, shared with `orgwatch run`.\n" +
         "Exit codes: 0 healthy (or checklist or draft printed), 1 stopped (Ctrl-C) or --timeout, with\n" +
         "the last cause, 2 bad input (unknown org, a missing config field, an unwritable key folder).\n" +
-        `Environment: ${CONFIG_ENV} (the config when --config is not given), ORGWATCH_RESOLVE pins hosts.\n` +
+        `Environment: ${CONFIG_ENV_HELP}, ORGWATCH_RESOLVE pins hosts.\n` +
         "Examples:\n" +
         "  orgwatch onboard --new-key ./keys --login-url https://acme.my.salesforce.com --username integration@acme.com\n" +
         "  orgwatch onboard --config orgwatch.yaml --org acme --watch --every 30s --timeout 30m",

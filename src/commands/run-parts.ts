@@ -69,10 +69,7 @@ export function buildAlerting(
     log: store.alerts,
     silences: store.silences,
     sources: store,
-    org: (id) => {
-      const target = fleet.get(id)?.target;
-      return target ? { id, name: target.name, tags: target.tags } : undefined;
-    },
+    org: (id) => fleet.identity(id),
     clock,
     logger,
     mayAct: deps.mayAct,

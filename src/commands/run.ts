@@ -33,7 +33,7 @@ import { Reloader } from "./reload.js";
 import { accessSettings, registerStatusPage } from "./page-wiring.js";
 import { diagnosticsFor, logFormatOf } from "./diagnostics.js";
 import {
-  CONFIG_ENV,
+  CONFIG_ENV_HELP,
   CONFIG_HELP,
   DATA_DIR_HELP,
   configFile,
@@ -356,7 +356,7 @@ export function registerRun(program: Command, io: CommandIo, result: CommandResu
         "config or an included file. With scheduler.kind redis it is the coordinator while it holds\n" +
         "the lease in Redis, else a standby (/readyz 503); it exits 1 when it loses the lease\n" +
         "(restart it to stand by).\n" +
-        `Environment: ${CONFIG_ENV} (the config when --config is not given), ORGWATCH_LISTEN (like\n` +
+        `Environment: ${CONFIG_ENV_HELP}, ORGWATCH_LISTEN (like\n` +
         "--listen), ORGWATCH_LOG_LEVEL (default info), ORGWATCH_LOG_FORMAT (json, the default, or text;\n" +
         "config problems follow it when set), ORGWATCH_RESOLVE (host pins, like curl --resolve),\n" +
         "HTTPS_PROXY, HTTP_PROXY, NO_PROXY (egress proxies for every Salesforce call),\n" +

@@ -4,7 +4,13 @@ import { MAX_SHARE_TTL_MS, shareUrl, signShare } from "../http/page-auth.js";
 import { systemClock, type Clock } from "../platform/clock.js";
 import { formatDuration, parseDuration } from "../platform/duration.js";
 import { OrgwatchError } from "../platform/errors.js";
-import { CONFIG_ENV, CONFIG_HELP, configFile, type CommandIo, type CommandResult } from "./io.js";
+import {
+  CONFIG_ENV_HELP,
+  CONFIG_HELP,
+  configFile,
+  type CommandIo,
+  type CommandResult,
+} from "./io.js";
 
 /** Options of `orgwatch share`. */
 export interface ShareOptions {
@@ -87,7 +93,7 @@ export function registerShare(program: Command, io: CommandIo, result: CommandRe
         'server.shareSecret. It shows the org\'s state, cause, fix steps and a "check now" button\n' +
         "(within the login budget); other orgs, the fleet page and the rest of the API stay closed.\n" +
         "Rotate server.shareSecret (and restart) to revoke every link given out.\n" +
-        `Exit codes: 0 printed, 2 usage or config error.\nEnvironment: ${CONFIG_ENV} (the config when --config is not given).`,
+        `Exit codes: 0 printed, 2 usage or config error.\nEnvironment: ${CONFIG_ENV_HELP}.`,
     )
     .action((opts: Omit<ShareOptions, "config"> & { config?: string }) => {
       const file = configFile(opts.config, io);

@@ -1,5 +1,5 @@
 import type { z } from "zod";
-import type { ConfigProblem } from "./problems.js";
+import { issueMessages, type ConfigProblem } from "./problems.js";
 import {
   notifierSchema,
   routeSchema,
@@ -11,26 +11,6 @@ import {
   type SilenceConfig,
 } from "./alerting.js";
 import { formatPath } from "./paths.js";
-
-function problemsOf(
-  error: z.ZodError,
-  prefix: (string | number)[],
-): { path: string; message: string }[] {
-  return error.issues.flatMap((issue) => {
-    const path = [...prefix, ...issue.path.map((p) => (typeof p === "symbol" ? String(p) : p))];
-    if (issue.code === "unrecognized_keys") {
-      return issue.keys.map((key) => ({
-        path: formatPath([...path, key]),
-        message: "unknown field; remove it or check its spelling",
-      }));
-    }
-    const message =
-      issue.code === "invalid_type" && /received undefined/.test(issue.message)
-        ? "is required"
-        : issue.message;
-    return [{ path: formatPath(path), message }];
-  });
-}
 
 /** Validates entries one by one: a broken one is reported and skipped, the others load. */
 function each<T>(
@@ -44,7 +24,7 @@ function each<T>(
   list.forEach((raw, index) => {
     const result = schema.safeParse(raw);
     if (!result.success) {
-      for (const p of problemsOf(result.error, [key, index]))
+      for (const p of issueMessages(result.error, [key, index]))
         problems.push({ ...p, effect: "skipped" });
       return;
     }

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { CAUSE_IDS } from "../domain/causes.js";
+import { CAUSE_IDS, OWNER_IDS } from "../domain/causes.js";
 import { Secret } from "../platform/secret.js";
 import { durationField } from "./fields.js";
 
@@ -85,7 +85,7 @@ const matchSchema = z
     orgs: z.array(z.string()).optional(),
     tags: z.array(z.string()).optional(),
     causes: causeList.optional(),
-    owners: z.array(z.enum(["vendor", "customer", "salesforce"])).optional(),
+    owners: z.array(z.enum(OWNER_IDS)).optional(),
   })
   .prefault({});
 

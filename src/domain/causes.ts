@@ -38,8 +38,10 @@ export type CauseId = (typeof CAUSE_IDS)[number];
 /** How loudly a cause should be treated: page someone, warn, or just note. */
 export type Severity = "critical" | "warning" | "info";
 
+/** Every cause owner, in the order the config and API list them. */
+export const OWNER_IDS = ["vendor", "customer", "salesforce"] as const;
 /** Who must act to fix a cause: the vendor's own team, the customer's admin, or Salesforce. */
-export type CauseOwner = "vendor" | "customer" | "salesforce";
+export type CauseOwner = (typeof OWNER_IDS)[number];
 
 /**
  * Whose action fixes each cause, seen from a vendor that runs the integration for its customers'

@@ -22,6 +22,18 @@ export interface Silence {
   createdAt: number;
 }
 
+/** What a caller (the API, a Slack button) asks for; times in epoch ms. */
+export interface SilenceRequest {
+  match: SilenceMatch;
+  /** Defaults to now. */
+  startsAt?: number;
+  /** Give either endsAt or durationMs (from startsAt). */
+  endsAt?: number;
+  durationMs?: number;
+  createdBy: string;
+  comment: string;
+}
+
 /** Where a silence stands at a moment, as Alertmanager names it. */
 export type SilenceStatus = "pending" | "active" | "expired";
 

@@ -1,8 +1,14 @@
 import type { FastifyInstance } from "fastify";
-import { CAUSE_IDS } from "../domain/causes.js";
-import { silenceStatus, type Silence, type SilenceMatch } from "../domain/silences.js";
+import { CAUSE_IDS, OWNER_IDS } from "../domain/causes.js";
+import {
+  silenceStatus,
+  type Silence,
+  type SilenceMatch,
+  type SilenceRequest,
+  type SilenceStatus,
+} from "../domain/silences.js";
 import { parseDuration } from "../platform/duration.js";
-import { errorSchema } from "./api-types.js";
+import { arrayOf, errorSchema, objectOf } from "./api-types.js";
 
 /** A silence as the API shows it (times in ISO, with its status now). */
 export interface SilenceView {
@@ -13,17 +19,7 @@ export interface SilenceView {
   createdBy: string;
   comment: string;
   createdAt: string;
-  status: "pending" | "active" | "expired";
-}
-
-/** A silence to create, times already in epoch ms (what `createSilence` takes). */
-export interface NewSilence {
-  match: SilenceMatch;
-  startsAt?: number;
-  endsAt?: number;
-  durationMs?: number;
-  createdBy: string;
-  comment: string;
+  status: SilenceStatus;
 }
 
 /** What the silence routes need from the running monitor. */
@@ -31,7 +27,7 @@ export interface SilenceApi {
   /** Active, pending and recently ended silences, newest first. */
   silences(): SilenceView[];
   create(
-    req: NewSilence,
+    req: SilenceRequest,
   ): { ok: true; silence: SilenceView } | { ok: false; field: string; message: string };
   /** Ends a silence now; null when there is none with that id. */
   expire(id: string): SilenceView | null;
@@ -61,7 +57,7 @@ const matchSchema = {
     orgs: strings({ type: "string", minLength: 1 }),
     tags: strings({ type: "string", minLength: 1 }),
     causes: strings({ type: "string", enum: [...CAUSE_IDS] }),
-    owners: strings({ type: "string", enum: ["vendor", "customer", "salesforce"] }),
+    owners: strings({ type: "string", enum: [...OWNER_IDS] }),
   },
 } as const;
 const ISO_TIME = "^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}(:\\d{2}(\\.\\d+)?)?(Z|[+-]\\d{2}:\\d{2})$";
@@ -106,8 +102,12 @@ interface NewSilenceBody {
   comment: string;
 }
 
-function toNewSilence(body: NewSilenceBody): NewSilence | { field: string; message: string } {
-  const out: NewSilence = { match: body.match, createdBy: body.createdBy, comment: body.comment };
+function toNewSilence(body: NewSilenceBody): SilenceRequest | { field: string; message: string } {
+  const out: SilenceRequest = {
+    match: body.match,
+    createdBy: body.createdBy,
+    comment: body.comment,
+  };
   for (const field of ["startsAt", "endsAt"] as const) {
     const text = body[field];
     if (text === undefined) continue;
@@ -124,11 +124,7 @@ function toNewSilence(body: NewSilenceBody): NewSilence | { field: string; messa
   return out;
 }
 
-const silenceIdParams = {
-  type: "object",
-  required: ["id"],
-  properties: { id: { type: "string", minLength: 1, maxLength: 100 } },
-} as const;
+const silenceIdParams = objectOf(["id"], { id: { type: "string", minLength: 1, maxLength: 100 } });
 
 /** Registers `/api/v1/silences`: create, list, expire (the alerting model's silences). */
 export function registerSilenceRoutes(app: FastifyInstance, api: SilenceApi): void {
@@ -138,11 +134,7 @@ export function registerSilenceRoutes(app: FastifyInstance, api: SilenceApi): vo
       schema: {
         summary: "List active, pending and recently ended silences",
         response: {
-          200: {
-            type: "object",
-            required: ["items"],
-            properties: { items: { type: "array", items: silenceSchema } },
-          },
+          200: objectOf(["items"], { items: arrayOf(silenceSchema) }),
         },
       },
     },

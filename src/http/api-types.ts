@@ -1,4 +1,4 @@
-import { CAUSE_IDS } from "../domain/causes.js";
+import { CAUSE_IDS, OWNER_IDS } from "../domain/causes.js";
 import { MAX_PAGE } from "../monitor/fleet-query.js";
 
 const nullableString = { type: ["string", "null"] } as const;
@@ -8,17 +8,18 @@ const bool = { type: "boolean" } as const;
 const stateEnum = { type: "string", enum: ["unknown", "healthy", "unhealthy"] } as const;
 const causeEnum = { type: "string", enum: [...CAUSE_IDS] } as const;
 const nullableCause = { type: ["string", "null"], enum: [...CAUSE_IDS, null] } as const;
-const strings = { type: "array", items: str } as const;
+/** An array schema of `items`. */
+export const arrayOf = <T>(items: T) => ({ type: "array", items }) as const;
+/** An object schema with these required fields and properties. */
+export const objectOf = <R extends readonly string[], P>(required: R, properties: P) =>
+  ({ type: "object", required, properties }) as const;
+const strings = arrayOf(str);
 
 /** An org id as the config allows it. */
 export const ORG_ID_PATTERN = "^[a-z0-9_-]{1,64}$";
 
 /** JSON schema of an error answer: one line, and the field at fault for a 400. */
-export const errorSchema = {
-  type: "object",
-  required: ["error"],
-  properties: { error: str, field: str },
-} as const;
+export const errorSchema = objectOf(["error"], { error: str, field: str });
 
 const incidentSchema = {
   type: "object",
@@ -28,14 +29,7 @@ const incidentSchema = {
     cause: causeEnum,
     openedAt: str,
     closedAt: nullableString,
-    causes: {
-      type: "array",
-      items: {
-        type: "object",
-        required: ["cause", "at"],
-        properties: { cause: causeEnum, at: str },
-      },
-    },
+    causes: arrayOf(objectOf(["cause", "at"], { cause: causeEnum, at: str })),
   },
 } as const;
 
@@ -73,22 +67,17 @@ const checkSchema = {
     stage: nullableString,
     transient: bool,
     summary: nullableString,
-    stages: {
-      type: "array",
-      items: {
-        type: "object",
-        required: ["stage", "ok", "skipped"],
-        properties: {
-          stage: str,
-          ok: bool,
-          skipped: bool,
-          skipReason: nullableString,
-          durationMs: { type: "number" },
-          httpStatus: { type: ["integer", "null"] },
-          errorCode: nullableString,
-        },
-      },
-    },
+    stages: arrayOf(
+      objectOf(["stage", "ok", "skipped"], {
+        stage: str,
+        ok: bool,
+        skipped: bool,
+        skipReason: nullableString,
+        durationMs: { type: "number" },
+        httpStatus: { type: ["integer", "null"] },
+        errorCode: nullableString,
+      }),
+    ),
   },
 } as const;
 
@@ -97,28 +86,16 @@ const fixSchema = {
   required: ["cause", "owner", "steps"],
   properties: {
     cause: causeEnum,
-    owner: { type: "string", enum: ["vendor", "customer", "salesforce"] },
+    owner: { type: "string", enum: [...OWNER_IDS] },
     severity: nullableString,
     transient: bool,
     summary: nullableString,
-    steps: {
-      type: "array",
-      items: {
-        type: "object",
-        required: ["text", "links"],
-        properties: {
-          text: str,
-          links: {
-            type: "array",
-            items: {
-              type: "object",
-              required: ["label", "url"],
-              properties: { label: str, url: str },
-            },
-          },
-        },
-      },
-    },
+    steps: arrayOf(
+      objectOf(["text", "links"], {
+        text: str,
+        links: arrayOf(objectOf(["label", "url"], { label: str, url: str })),
+      }),
+    ),
   },
 } as const;
 
@@ -128,33 +105,35 @@ export const orgDetailSchema = {
   required: [...Object.keys(statusProperties), "recentChecks", "incidents", "fix"],
   properties: {
     ...statusProperties,
-    recentChecks: { type: "array", items: checkSchema },
-    incidents: { type: "array", items: incidentSchema },
+    recentChecks: arrayOf(checkSchema),
+    incidents: arrayOf(incidentSchema),
     fix: { anyOf: [fixSchema, { type: "null" }] },
   },
 } as const;
 
-const summaryItem = {
-  type: "object",
-  required: ["id", "name", "tags", "state", "cause", "since", "lastCheckAt", "nextCheckAt"],
-  properties: {
-    id: str,
-    name: str,
-    tags: strings,
-    state: stateEnum,
-    cause: nullableCause,
-    since: nullableString,
-    lastCheckAt: nullableString,
-    nextCheckAt: nullableString,
-  },
-} as const;
+const SUMMARY_FIELDS = [
+  "id",
+  "name",
+  "tags",
+  "state",
+  "cause",
+  "since",
+  "lastCheckAt",
+  "nextCheckAt",
+] as const satisfies readonly (keyof typeof statusProperties)[];
+
+// A list row is the status cut to these fields, in this order (the serialiser keeps it).
+const summaryItem = objectOf(
+  SUMMARY_FIELDS,
+  Object.fromEntries(SUMMARY_FIELDS.map((f) => [f, statusProperties[f]])),
+);
 
 /** JSON schema of one page of orgs. */
 export const orgPageSchema = {
   type: "object",
   required: ["items", "nextCursor", "total"],
   properties: {
-    items: { type: "array", items: summaryItem },
+    items: arrayOf(summaryItem),
     nextCursor: nullableString,
     total: int,
   },
@@ -180,32 +159,19 @@ export const summarySchema = {
   required: ["total", "byState", "byCause"],
   properties: {
     total: int,
-    byState: {
-      type: "object",
-      required: ["unknown", "healthy", "unhealthy"],
-      properties: { unknown: int, healthy: int, unhealthy: int },
-    },
-    byCause: {
-      type: "array",
-      items: {
-        type: "object",
-        required: ["cause", "count"],
-        properties: { cause: causeEnum, count: int },
-      },
-    },
+    byState: objectOf(["unknown", "healthy", "unhealthy"], {
+      unknown: int,
+      healthy: int,
+      unhealthy: int,
+    }),
+    byCause: arrayOf(objectOf(["cause", "count"], { cause: causeEnum, count: int })),
   },
 } as const;
 
 /** JSON schema of the `{id}` path parameter. */
-export const orgIdParamsSchema = {
-  type: "object",
-  required: ["id"],
-  properties: { id: { type: "string", pattern: ORG_ID_PATTERN } },
-} as const;
+export const orgIdParamsSchema = objectOf(["id"], {
+  id: { type: "string", pattern: ORG_ID_PATTERN },
+});
 
 /** JSON schema of the check-now answer. */
-export const checkQueuedSchema = {
-  type: "object",
-  required: ["org", "queued"],
-  properties: { org: str, queued: bool },
-} as const;
+export const checkQueuedSchema = objectOf(["org", "queued"], { org: str, queued: bool });

@@ -1,6 +1,4 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
-import type { CauseId } from "../domain/causes.js";
-import type { OrgHealth } from "../domain/state.js";
 import {
   decodeCursor,
   type FleetSummary,
@@ -90,15 +88,6 @@ function knownQueryOnly(schema: { properties: object }) {
   };
 }
 
-interface ListQuery {
-  state?: OrgHealth;
-  cause?: CauseId;
-  tag?: string;
-  text?: string;
-  cursor?: string;
-  limit: number;
-}
-
 /** Registers `/api/v1`: orgs, one org, summary, check now, silences, and the OpenAPI document. */
 export function registerApi(app: FastifyInstance, options: ApiOptions): void {
   const { monitor, apiToken } = options;
@@ -123,7 +112,7 @@ export function registerApi(app: FastifyInstance, options: ApiOptions): void {
 }
 
 function registerOrgRoutes(app: FastifyInstance, monitor: ApiMonitor): void {
-  app.get<{ Querystring: ListQuery }>(
+  app.get<{ Querystring: OrgQuery }>(
     "/api/v1/orgs",
     {
       schema: {

@@ -2,7 +2,7 @@ import { CAUSE_IDS, type CauseId } from "../domain/causes.js";
 import type { OrgHealth } from "../domain/state.js";
 import { causeTitle } from "../monitor/cause-info.js";
 import type { FleetSummary, OrgPage, OrgQuery } from "../monitor/fleet-query.js";
-import { html, when, type Html } from "./page-html.js";
+import { html, listTable, when, type Html } from "./page-html.js";
 import { stateChip } from "./page-org.js";
 
 /** Orgs per page of the fleet table. */
@@ -89,18 +89,7 @@ function causes(s: FleetSummary): Html {
         <td data-label="What it means">${causeTitle(c.cause)}</td>
       </tr>`,
   );
-  return html`<table class="list" id="causes">
-    <thead>
-      <tr>
-        <th>Cause</th>
-        <th>Orgs</th>
-        <th>What it means</th>
-      </tr>
-    </thead>
-    <tbody>
-      ${rows}
-    </tbody>
-  </table>`;
+  return listTable("causes", ["Cause", "Orgs", "What it means"], rows);
 }
 
 function filterForm(f: FleetFilters, s: FleetSummary): Html {
@@ -142,20 +131,7 @@ function table(page: OrgPage, nowMs: number): Html {
         <td data-label="Last check">${when(o.lastCheckAt, nowMs)}</td>
       </tr>`,
   );
-  return html`<table class="list" id="orgs">
-    <thead>
-      <tr>
-        <th>Org</th>
-        <th>State</th>
-        <th>Cause</th>
-        <th>Since</th>
-        <th>Last check</th>
-      </tr>
-    </thead>
-    <tbody>
-      ${rows}
-    </tbody>
-  </table>`;
+  return listTable("orgs", ["Org", "State", "Cause", "Since", "Last check"], rows);
 }
 
 /** The fleet page's body: counts by state and cause, the filter form, one page of the table. */

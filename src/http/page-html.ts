@@ -63,6 +63,20 @@ function anchor(href: string, label: string): string {
   return `<a href="${esc(href)}" target="_blank" rel="noopener noreferrer">${esc(label)}</a>`;
 }
 
+/** A `list` table (the page's one table style) with these column headings and rows. */
+export function listTable(id: string, headings: readonly string[], rows: Html[]): Html {
+  return html`<table class="list" id="${id}">
+    <thead>
+      <tr>
+        ${headings.map((h) => html`<th>${h}</th>`)}
+      </tr>
+    </thead>
+    <tbody>
+      ${rows}
+    </tbody>
+  </table>`;
+}
+
 /** Escapes text and turns its http(s) URLs (the fix steps' Setup links) into links. */
 export function linkify(text: string): Html {
   let out = "";

@@ -4,7 +4,7 @@ import { STAGE_IDS } from "../domain/stages.js";
 import { causeTitle } from "../monitor/cause-info.js";
 import type { CheckView, OrgDetail, StageView } from "../monitor/org-detail.js";
 import type { IncidentView } from "../monitor/views.js";
-import { html, linkify, when, type Html } from "./page-html.js";
+import { html, linkify, listTable, when, type Html } from "./page-html.js";
 
 /** How the page reaches the API and itself: the full page, or a share link's view of one org. */
 export interface OrgPageMode {
@@ -63,18 +63,7 @@ function timeline(checks: CheckView[], nowMs: number): Html {
         </td>
       </tr>`,
   );
-  return html`<table class="list" id="timeline">
-    <thead>
-      <tr>
-        <th>When</th>
-        <th>Result</th>
-        <th>Stages</th>
-      </tr>
-    </thead>
-    <tbody>
-      ${rows}
-    </tbody>
-  </table>`;
+  return listTable("timeline", ["When", "Result", "Stages"], rows);
 }
 
 function incidentList(incidents: IncidentView[], nowMs: number): Html {
@@ -91,18 +80,7 @@ function incidentList(incidents: IncidentView[], nowMs: number): Html {
         </td>
       </tr>`,
   );
-  return html`<table class="list" id="incidents">
-    <thead>
-      <tr>
-        <th>Opened</th>
-        <th>Closed</th>
-        <th>Causes</th>
-      </tr>
-    </thead>
-    <tbody>
-      ${rows}
-    </tbody>
-  </table>`;
+  return listTable("incidents", ["Opened", "Closed", "Causes"], rows);
 }
 
 /** The fix section: the open incident's diagnosis, or what the last failing pass said. */

@@ -3,19 +3,14 @@ import type { OrgHealth } from "../domain/state.js";
 import type { Fleet, FleetEntry } from "./fleet.js";
 import { wordsOf } from "./fleet-index.js";
 import type { SortedIds } from "./sorted-ids.js";
+import type { OrgStatus } from "./views.js";
 import { OrgwatchError } from "../platform/errors.js";
 
 /** One org in a list: what a fleet table shows, never settings or secrets. */
-export interface OrgSummary {
-  id: string;
-  name: string;
-  tags: string[];
-  state: OrgHealth;
-  cause: CauseId | null;
-  since: string | null;
-  lastCheckAt: string | null;
-  nextCheckAt: string | null;
-}
+export type OrgSummary = Pick<
+  OrgStatus,
+  "id" | "name" | "tags" | "state" | "cause" | "since" | "lastCheckAt" | "nextCheckAt"
+>;
 
 /** A list request: every filter given must hold (AND); `text` matches word prefixes of id and name. */
 export interface OrgQuery {

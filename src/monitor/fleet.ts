@@ -87,6 +87,12 @@ export class Fleet {
     return this.entries.get(orgId);
   }
 
+  /** The org's id, name and tags (what alert routes and silences match), if it is configured. */
+  identity(orgId: string): { id: string; name: string; tags: string[] } | undefined {
+    const target = this.entries.get(orgId)?.target;
+    return target ? { id: orgId, name: target.name, tags: target.tags } : undefined;
+  }
+
   has(orgId: string): boolean {
     return this.entries.has(orgId);
   }

@@ -18,17 +18,10 @@ export interface StageView {
 }
 
 /** One recent pass. */
-export interface CheckView {
-  checkId: string;
-  startedAt: string;
-  finishedAt: string;
-  healthy: boolean;
-  cause: CauseId | null;
-  stage: StageId | null;
-  transient: boolean;
-  summary: string | null;
-  stages: StageView[];
-}
+export type CheckView = Pick<
+  StoredCheck,
+  "checkId" | "startedAt" | "finishedAt" | "healthy" | "cause" | "stage" | "transient" | "summary"
+> & { stages: StageView[] };
 
 /** A link a fix step points at (a Setup page of the org, the app's install page). */
 export interface FixLink {

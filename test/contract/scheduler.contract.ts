@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { ManualClock } from "../../src/platform/clock.js";
 import type { JobHandlers, JobRef, Scheduler } from "../../src/scheduler/types.js";
 
-/** What the contract gives an implementation to build itself with. */
+/** What the contract gives an implementation to build itself with (spread it into the options). */
 export interface SchedulerFactoryInput {
   clock: ManualClock;
   handlers: JobHandlers;

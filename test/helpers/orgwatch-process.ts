@@ -14,14 +14,29 @@ export interface OrgwatchProcess {
 
 const BIN = resolve("bin/orgwatch.js");
 
-/** Starts `orgwatch run --config FILE` from dist/ and waits until it says where /metrics is. */
-export async function startOrgwatch(
-  configFile: string,
+/** A started orgwatch child process and what its start line said. */
+export interface StartedChild<T> {
+  child: ChildProcess;
+  /** What `ready` found in the output. */
+  ready: T;
+  output: () => string;
+  /** Sends a signal (unless it already exited) and resolves with the exit code or signal name. */
+  stop: (signal?: NodeJS.Signals) => Promise<number | string>;
+}
+
+/**
+ * Spawns `orgwatch ARGS` from dist/ and waits (20 s at most) until `ready` finds its start line
+ * in the output; `what` names it in the errors.
+ */
+export async function spawnOrgwatch<T>(
+  args: string[],
   env: Record<string, string>,
-): Promise<OrgwatchProcess> {
+  what: string,
+  ready: (output: string) => T | undefined,
+): Promise<StartedChild<T>> {
   if (!existsSync("dist/src/cli.js"))
     throw new Error("dist/ is missing: run `npm run build` first");
-  const child = spawn(process.execPath, [BIN, "run", "--config", configFile], {
+  const child = spawn(process.execPath, [BIN, ...args], {
     env: { ...process.env, ORGWATCH_LOG_LEVEL: "warn", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
@@ -31,30 +46,44 @@ export async function startOrgwatch(
   const exited = new Promise<number | string>((res) =>
     child.once("exit", (code, signal) => res(code ?? signal ?? -1)),
   );
-  const url = await new Promise<string>((res, rej) => {
-    const timer = setTimeout(() => rej(new Error(`orgwatch did not start:\n${out}`)), 20_000);
-    const look = (): void => {
-      const match = /metrics at (http:\/\/[^\s]+)\/metrics/.exec(out);
-      if (match?.[1]) {
+  const found = await new Promise<T>((res, rej) => {
+    const timer = setTimeout(() => rej(new Error(`${what} did not start:\n${out}`)), 20_000);
+    child.stdout.on("data", () => {
+      const value = ready(out);
+      if (value !== undefined) {
         clearTimeout(timer);
-        res(match[1]);
+        res(value);
       }
-    };
-    child.stdout.on("data", look);
+    });
     void exited.then(() => {
       clearTimeout(timer);
-      rej(new Error(`orgwatch exited early:\n${out}`));
+      rej(new Error(`${what} exited early:\n${out}`));
     });
   });
   return {
     child,
-    url,
+    ready: found,
     output: () => out,
     stop: (signal = "SIGTERM") => {
+      if (child.exitCode !== null || child.signalCode !== null) return exited;
       child.kill(signal);
       return exited;
     },
   };
+}
+
+/** Starts `orgwatch run --config FILE` from dist/ and waits until it says where /metrics is. */
+export async function startOrgwatch(
+  configFile: string,
+  env: Record<string, string>,
+): Promise<OrgwatchProcess> {
+  const started = await spawnOrgwatch(
+    ["run", "--config", configFile],
+    env,
+    "orgwatch",
+    (out) => /metrics at (http:\/\/[^\s]+)\/metrics/.exec(out)?.[1] || undefined,
+  );
+  return { child: started.child, url: started.ready, output: started.output, stop: started.stop };
 }
 
 /** Polls `probe` every 100 ms until it returns a truthy value or `timeoutMs` passes. */

@@ -1,8 +1,6 @@
-import { spawn, type ChildProcess } from "node:child_process";
-import { resolve } from "node:path";
+import type { ChildProcess } from "node:child_process";
 import { Redis } from "ioredis";
-
-const BIN = resolve("bin/orgwatch.js");
+import { spawnOrgwatch } from "./orgwatch-process.js";
 
 /** A running `orgwatch worker` child process. */
 export interface WorkerProcess {
@@ -20,39 +18,13 @@ export async function startWorker(
   env: Record<string, string>,
   args: string[] = [],
 ): Promise<WorkerProcess> {
-  const child = spawn(process.execPath, [BIN, "worker", "--config", configFile, ...args], {
-    env: { ...process.env, ORGWATCH_LOG_LEVEL: "warn", ...env },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let out = "";
-  child.stdout.on("data", (d: Buffer) => (out += d.toString()));
-  child.stderr.on("data", (d: Buffer) => (out += d.toString()));
-  const exited = new Promise<number | string>((res) =>
-    child.once("exit", (code, signal) => res(code ?? signal ?? -1)),
+  const started = await spawnOrgwatch(
+    ["worker", "--config", configFile, ...args],
+    env,
+    "worker",
+    (out) => /orgwatch worker (\S+): /.exec(out)?.[1],
   );
-  await new Promise<void>((res, rej) => {
-    const timer = setTimeout(() => rej(new Error(`worker did not start:\n${out}`)), 20_000);
-    child.stdout.on("data", () => {
-      if (/orgwatch worker \S+: /.test(out)) {
-        clearTimeout(timer);
-        res();
-      }
-    });
-    void exited.then(() => {
-      clearTimeout(timer);
-      rej(new Error(`worker exited early:\n${out}`));
-    });
-  });
-  return {
-    child,
-    name: /orgwatch worker (\S+): /.exec(out)?.[1] ?? "",
-    output: () => out,
-    stop: (signal = "SIGTERM") => {
-      if (child.exitCode !== null || child.signalCode !== null) return exited;
-      child.kill(signal);
-      return exited;
-    },
-  };
+  return { child: started.child, name: started.ready, output: started.output, stop: started.stop };
 }
 
 /** Every key in the Redis on `port` and every value under it, as one text to search. */

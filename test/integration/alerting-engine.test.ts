@@ -127,10 +127,7 @@ beforeEach(() => {
     notifiers: config.alerting.notifiers.map((n) => createNotifier(n, { logger, clock })),
     log: store.alerts,
     sources: store,
-    org: (org) => {
-      const t = fleet.get(org)?.target;
-      return t ? { id: org, name: t.name, tags: t.tags } : undefined;
-    },
+    org: (id) => fleet.identity(id),
     clock,
     logger,
     metrics: createAlertingMetrics(registry, ["hooks", "pager", "admins"]),

@@ -8,12 +8,9 @@ import type { GeneratedIdentity } from "../../src/platform/keygen.js";
 import type { Simulator } from "../../src/simulator/index.js";
 import { RESOLVE, type FleetOrg } from "../helpers/fleet.js";
 import { startOrgwatch, waitUntil, type OrgwatchProcess } from "../helpers/orgwatch-process.js";
-import {
-  startSlackServer,
-  type SlackServer,
-  type StoredMessage,
-} from "../../scripts/sinks/slack-server.js";
+import { type SlackServer, type StoredMessage } from "../../scripts/sinks/slack-server.js";
 import { queryDb, runFixture, type RunFixture } from "../helpers/run-fixture.js";
+import { oncallSlackNotifier, startAlertSlack } from "../helpers/slack.js";
 
 const TOKEN = "xoxb-orgwatch-test-0123456789";
 const CHANNEL = "C0ALERTS";
@@ -73,10 +70,7 @@ async function kill(): Promise<void> {
 }
 
 beforeAll(async () => {
-  slack = await startSlackServer({
-    tokens: { [TOKEN]: { scopes: ["chat:write", "channels:history"] } },
-    channels: [{ id: CHANNEL }],
-  });
+  slack = await startAlertSlack(TOKEN, CHANNEL);
   fx = await runFixture(ORGS, {
     defaults: {
       interval: "1s",
@@ -86,15 +80,7 @@ beforeAll(async () => {
       loginBudgetPerHour: 3600,
     },
     alerting: { groupWait: "2s", updateInterval: "1s", retryInitial: "300ms", retryMax: "2s" },
-    notifiers: [
-      {
-        name: "oncall",
-        kind: "slack",
-        token: "${SLACK_TOKEN}",
-        channel: CHANNEL,
-        apiUrl: slack.apiUrl,
-      },
-    ],
+    notifiers: [oncallSlackNotifier(CHANNEL, slack.apiUrl)],
   });
   ({ id, sim, config, dbFile } = fx);
   await start();

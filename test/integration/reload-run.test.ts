@@ -8,13 +8,14 @@ import { mkdirSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { stringify } from "yaml";
-import { startSlackServer, type SlackServer } from "../../scripts/sinks/slack-server.js";
+import type { SlackServer } from "../../scripts/sinks/slack-server.js";
 import { generateIdentity, type GeneratedIdentity } from "../../src/platform/keygen.js";
 import { startSimulator, type Simulator } from "../../src/simulator/index.js";
 import { orgwatchConfig, RESOLVE, simSpec, type FleetOrg } from "../helpers/fleet.js";
 import { startOrgwatch, waitUntil, type OrgwatchProcess } from "../helpers/orgwatch-process.js";
 import { queryDb } from "../helpers/run-fixture.js";
 import { tempDir } from "../helpers/tmp.js";
+import { oncallSlackNotifier, startAlertSlack } from "../helpers/slack.js";
 
 const API_TOKEN = "reload-test-token-0123456789";
 const SLACK_TOKEN = "xoxb-reload-test-0123456789";
@@ -48,15 +49,7 @@ function mainYaml(orgs: FleetOrg[], extra: Record<string, unknown> = {}): string
       include: ["orgs/*.yaml"],
       defaults: { interval: "1s", maxBackoff: "1s", timeout: "2s", failureThreshold: 1 },
       alerting: { groupWait: "1s", updateInterval: "1s" },
-      notifiers: [
-        {
-          name: "oncall",
-          kind: "slack",
-          token: "${SLACK_TOKEN}",
-          channel: CHANNEL,
-          apiUrl: slack.apiUrl,
-        },
-      ],
+      notifiers: [oncallSlackNotifier(CHANNEL, slack.apiUrl)],
       ...extra,
     }),
   );
@@ -114,10 +107,7 @@ beforeAll(async () => {
   id = generateIdentity();
   tmp = tempDir();
   sim = await startSimulator({ spec: simSpec(id, [...MAIN, ...INCLUDED, ...LATER]) });
-  slack = await startSlackServer({
-    tokens: { [SLACK_TOKEN]: { scopes: ["chat:write", "channels:history"] } },
-    channels: [{ id: CHANNEL }],
-  });
+  slack = await startAlertSlack(SLACK_TOKEN, CHANNEL);
   mkdirSync(join(tmp.dir, "orgs"));
   config = join(tmp.dir, "orgwatch.yaml");
   dbFile = join(tmp.dir, "orgwatch.db");

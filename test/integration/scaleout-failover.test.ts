@@ -6,11 +6,7 @@
  * thread, and Redis never held a key or token. Intervals are compressed to seconds.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  startSlackServer,
-  type SlackServer,
-  type StoredMessage,
-} from "../../scripts/sinks/slack-server.js";
+import { type SlackServer, type StoredMessage } from "../../scripts/sinks/slack-server.js";
 import { RESOLVE, type FleetOrg } from "../helpers/fleet.js";
 import { startOrgwatch, waitUntil, type OrgwatchProcess } from "../helpers/orgwatch-process.js";
 import { startRedis, uniquePrefix, type RedisServer } from "../helpers/redis.js";
@@ -22,6 +18,7 @@ import {
   startWorker,
   type WorkerProcess,
 } from "../helpers/scaleout.js";
+import { oncallSlackNotifier, startAlertSlack } from "../helpers/slack.js";
 
 const TOKEN = "xoxb-orgwatch-scaleout-0123456789";
 const CHANNEL = "C0ALERTS";
@@ -88,10 +85,7 @@ function roots(org: string): StoredMessage[] {
 
 beforeAll(async () => {
   redis = await startRedis();
-  slack = await startSlackServer({
-    tokens: { [TOKEN]: { scopes: ["chat:write", "channels:history"] } },
-    channels: [{ id: CHANNEL }],
-  });
+  slack = await startAlertSlack(TOKEN, CHANNEL);
   fx = await runFixture(ORGS, {
     scheduler: {
       kind: "redis",
@@ -109,15 +103,7 @@ beforeAll(async () => {
       loginBudgetPerHour: 3600,
     },
     alerting: { groupWait: "1s", updateInterval: "1s", retryInitial: "300ms", retryMax: "2s" },
-    notifiers: [
-      {
-        name: "oncall",
-        kind: "slack",
-        token: "${SLACK_TOKEN}",
-        channel: CHANNEL,
-        apiUrl: slack.apiUrl,
-      },
-    ],
+    notifiers: [oncallSlackNotifier(CHANNEL, slack.apiUrl)],
   });
   // Every check spends a second on the limits call: a job taken a moment ago is still in flight.
   fx.sim.control.setFault("*", "limits", { kind: "slow", delayMs: 1000 });

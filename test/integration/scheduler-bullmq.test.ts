@@ -36,12 +36,8 @@ schedulerContract("BullMQ on Redis", (input) => {
     redis: client(),
     prefix: uniquePrefix("contract"),
     leaseTtlMs: 3000,
-    concurrency: input.concurrency,
-    clock: input.clock,
-    handlers: input.handlers,
-    retryAfterMs: input.retryAfterMs,
+    ...input,
     maxSleepMs: 2,
-    ...(input.onError ? { onError: input.onError } : {}),
   });
   return s;
 });

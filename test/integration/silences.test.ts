@@ -82,10 +82,7 @@ beforeEach(() => {
     log: store.alerts,
     silences: store.silences,
     sources: store,
-    org: (org) => {
-      const t = fleet.get(org)?.target;
-      return t ? { id: org, name: t.name, tags: t.tags } : undefined;
-    },
+    org: (id) => fleet.identity(id),
     clock,
     logger,
   });

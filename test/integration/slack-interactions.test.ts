@@ -6,14 +6,11 @@
  */
 import { createHmac } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  startSlackServer,
-  type SlackServer,
-  type StoredMessage,
-} from "../../scripts/sinks/slack-server.js";
+import { type SlackServer, type StoredMessage } from "../../scripts/sinks/slack-server.js";
 import { RESOLVE, type FleetOrg } from "../helpers/fleet.js";
 import { startOrgwatch, waitUntil, type OrgwatchProcess } from "../helpers/orgwatch-process.js";
 import { queryDb, runFixture, type RunFixture } from "../helpers/run-fixture.js";
+import { oncallSlackNotifier, startAlertSlack } from "../helpers/slack.js";
 
 const SIGNING_SECRET = "8f742231b10e8888abcd99yyyzzz85a5";
 const SLACK_TOKEN = "xoxb-interactions-test-0123456789";
@@ -109,24 +106,13 @@ function silences(): {
 }
 
 beforeAll(async () => {
-  slack = await startSlackServer({
-    tokens: { [SLACK_TOKEN]: { scopes: ["chat:write", "channels:history"] } },
-    channels: [{ id: CHANNEL }],
-  });
+  slack = await startAlertSlack(SLACK_TOKEN, CHANNEL);
   fx = await runFixture(ORGS, {
     server: { listen: "127.0.0.1:0", apiToken: "${API_TOKEN}", publicUrl: PUBLIC_URL },
     slack: { signingSecret: "${SLACK_SIGNING_SECRET}" },
     defaults: { interval: "2s", maxBackoff: "1h", timeout: "2s", failureThreshold: 1 },
     alerting: { groupWait: "1s", updateInterval: "1s" },
-    notifiers: [
-      {
-        name: "oncall",
-        kind: "slack",
-        token: "${SLACK_TOKEN}",
-        channel: CHANNEL,
-        apiUrl: slack.apiUrl,
-      },
-    ],
+    notifiers: [oncallSlackNotifier(CHANNEL, slack.apiUrl)],
   });
   orgwatch = await startOrgwatch(fx.config, {
     ORGWATCH_RESOLVE: RESOLVE,

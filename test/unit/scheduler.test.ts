@@ -41,13 +41,5 @@ describe("due heap", () => {
 });
 
 schedulerContract("in-process", (input) => {
-  const s = new InProcessScheduler({
-    concurrency: input.concurrency,
-    clock: input.clock,
-    handlers: input.handlers,
-    retryAfterMs: input.retryAfterMs,
-    maxSleepMs: 2,
-    ...(input.onError ? { onError: input.onError } : {}),
-  });
-  return s;
+  return new InProcessScheduler({ ...input, maxSleepMs: 2 });
 });

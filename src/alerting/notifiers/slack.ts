@@ -114,6 +114,13 @@ export function createSlackNotifier(
 ): Notifier {
   const logger = deps.logger?.child({ notifier: config.name, kind: "slack" });
   const scrub = (text: string): string => text.split(config.token.reveal()).join("<secret>");
+  /** The failure of a call, with the token scrubbed from its detail, logged as `slack: <what>`. */
+  const failed = (error: unknown, signal: AbortSignal, what: string): SendFailure => {
+    const failure = toFailure(error, signal);
+    const result = { ...failure, detail: scrub(failure.detail) };
+    logger?.warn({ reason: result.reason, detail: result.detail }, `slack: ${what}`);
+    return result;
+  };
 
   /** One client a call, so the caller's signal aborts the HTTP request itself. */
   function client(signal: AbortSignal): WebClient {
@@ -185,10 +192,7 @@ export function createSlackNotifier(
       });
       return { ok: true };
     } catch (error) {
-      const failure = toFailure(error, signal);
-      const result = { ...failure, detail: scrub(failure.detail) };
-      logger?.warn({ reason: result.reason, detail: result.detail }, "slack: send failed");
-      return result;
+      return failed(error, signal, "send failed");
     }
   }
 
@@ -243,10 +247,7 @@ export function createSlackNotifier(
       });
       return { ok: true };
     } catch (error) {
-      const failure = toFailure(error, signal);
-      const result = { ...failure, detail: scrub(failure.detail) };
-      logger?.warn({ reason: result.reason, detail: result.detail }, "slack: reply failed");
-      return result;
+      return failed(error, signal, "reply failed");
     }
   }
 
@@ -261,11 +262,7 @@ export function createSlackNotifier(
       try {
         return await findIn(client(signal), message, root);
       } catch (error) {
-        const failure = toFailure(error, signal);
-        logger?.warn(
-          { reason: failure.reason, detail: scrub(failure.detail) },
-          "slack: confirm failed",
-        );
+        failed(error, signal, "confirm failed");
         return null;
       }
     },
