@@ -13,6 +13,7 @@ export const IMAGE = {
   workdir: "/app",
   env: {
     NODE_ENV: "production",
+    NODE_OPTIONS: "--max-old-space-size=768",
     ORGWATCH_CONFIG: "/etc/orgwatch/orgwatch.yaml",
     ORGWATCH_DATA_DIR: "/var/lib/orgwatch",
     ORGWATCH_LISTEN: "0.0.0.0:9464",
