@@ -88,6 +88,24 @@ export async function startRedis(): Promise<RedisServer> {
   };
 }
 
+/**
+ * The Redis that `.ci/run` started (ORGWATCH_TEST_REDIS_URL, a private loopback port) when there
+ * is one, else a private one of this file's own. For suites that only need a server and keep to
+ * their own prefixes: stopping it is left to whoever started it, and it cannot be restarted.
+ */
+export async function testRedis(): Promise<RedisServer> {
+  const shared = process.env["ORGWATCH_TEST_REDIS_URL"];
+  if (shared === undefined || shared === "") return startRedis();
+  const port = Number(new URL(shared).port);
+  if (!(await answers(port))) throw new Error(`ORGWATCH_TEST_REDIS_URL ${shared} does not answer`);
+  return {
+    port,
+    url: shared,
+    stop: () => Promise.resolve(),
+    restart: () => Promise.reject(new Error("the shared test Redis is not restarted by tests")),
+  };
+}
+
 /** A queue prefix no other test shares. */
 export function uniquePrefix(label: string): string {
   return `t-${label}-${process.pid.toString(36)}-${Math.random().toString(36).slice(2, 8)}`;

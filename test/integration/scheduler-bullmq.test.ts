@@ -9,13 +9,13 @@ import { ManualClock } from "../../src/platform/clock.js";
 import { BullMqScheduler } from "../../src/scheduler/bullmq.js";
 import type { JobHandlers } from "../../src/scheduler/types.js";
 import { schedulerContract } from "../contract/scheduler.contract.js";
-import { startRedis, uniquePrefix, type RedisServer } from "../helpers/redis.js";
+import { testRedis, uniquePrefix, type RedisServer } from "../helpers/redis.js";
 
 let redis: RedisServer;
 const clients: Redis[] = [];
 
 beforeAll(async () => {
-  redis = await startRedis();
+  redis = await testRedis();
 });
 
 afterAll(async () => {
