@@ -138,6 +138,7 @@ export async function catchUp(deps: {
     const data = job.data as Partial<CheckJob> | null;
     if (!data || typeof data.orgId !== "string" || typeof data.dueAt !== "number") continue;
     if (!fleet.get(data.orgId)) continue;
+    coordinator.adopt(data.orgId, data.dueAt);
     scheduler.schedule({ name: "check-org", id: data.orgId }, data.dueAt);
     adopted++;
   }

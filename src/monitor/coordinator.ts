@@ -67,6 +67,8 @@ export interface Recorded {
  */
 export class Coordinator {
   private closed = false;
+  /** Check ids whose login a previous coordinator already took (adopted at a takeover). */
+  private readonly charged = new Set<string>();
 
   constructor(private readonly deps: CoordinatorDeps) {}
 
@@ -78,7 +80,9 @@ export class Coordinator {
     const entry = this.deps.fleet.get(orgId);
     if (!entry || this.closed) return { kind: "unknown" };
     const { target, state } = entry;
-    if (target.key.ok && target.checks.includes("token")) {
+    const checkId = checkIdFor(orgId, dueAt);
+    const paid = this.charged.delete(checkId);
+    if (!paid && target.key.ok && target.checks.includes("token")) {
       const take = this.deps.ledger.takeLogin(target.username, target.loginBudgetPerHour, nowMs);
       this.deps.fleet.noteLogins(target.username, take.times);
       if (!take.ok) {
@@ -93,13 +97,22 @@ export class Coordinator {
     return {
       kind: "run",
       job: {
-        checkId: checkIdFor(orgId, dueAt),
+        checkId,
         orgId,
         dueAt,
         history: historyOf(state),
         apiUsage: state.apiUsage ? { used: state.apiUsage.used, max: state.apiUsage.max } : null,
       },
     };
+  }
+
+  /**
+   * Marks the pass of `orgId` due at `dueAt` as admitted already: a coordinator taking over adopts
+   * the checks its predecessor queued, whose logins are in the ledger, so admitting one again
+   * must not take a second login.
+   */
+  adopt(orgId: string, dueAt: number): void {
+    this.charged.add(checkIdFor(orgId, dueAt));
   }
 
   /** Stops recording: a pass that finishes after this is dropped, never written. */

@@ -59,10 +59,13 @@ export function sample(text: string, series: string): number | null {
 /**
  * The workers ("pb", processedBy) of the check jobs under `prefix` that a worker took within the
  * last `freshMs`: with a slow simulator, such a job is surely still in flight a moment later.
+ * `orgs` keeps only those orgs' jobs: pass the ones whose checks reach the slow stage (a check
+ * that fails at the token stage ends in milliseconds, before a kill could catch it in flight).
  */
 export async function freshActiveJobs(
   port: number,
   prefix: string,
+  orgs?: readonly string[],
   freshMs = 300,
 ): Promise<string[]> {
   const r = new Redis({ host: "127.0.0.1", port, maxRetriesPerRequest: 1 });
@@ -71,6 +74,7 @@ export async function freshActiveJobs(
     const now = Date.now();
     const found: string[] = [];
     for (const id of ids) {
+      if (orgs && !orgs.includes(id.split("@")[1] ?? "")) continue;
       const [pb, on] = await r.hmget(`${prefix}:checks:${id}`, "pb", "processedOn");
       if (pb && on && now - Number(on) < freshMs) found.push(pb);
     }

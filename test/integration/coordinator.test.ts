@@ -72,6 +72,17 @@ describe("coordinator", () => {
     expect(coordinator.admit("nope", T0, T0)).toEqual({ kind: "unknown" });
   });
 
+  it("a pass adopted at a takeover is admitted without a second login, once", () => {
+    // The previous coordinator admitted (and charged) the pass due at T0, then died.
+    coordinator.admit("acme", T0, T0);
+    coordinator.adopt("acme", T0);
+    expect(coordinator.admit("acme", T0, T0 + 1000).kind).toBe("run");
+    expect(store.loginsSince("integration@acme.example", 0)).toBe(1);
+    // The next pass is a new one and pays its own login.
+    expect(coordinator.admit("acme", T0 + 5 * MIN, T0 + 5 * MIN).kind).toBe("run");
+    expect(store.loginsSince("integration@acme.example", 0)).toBe(2);
+  });
+
   it("recording the same result twice changes nothing", async () => {
     const r = fakeResult({ orgId: "acme", at: T0, cause: "api_disabled", stage: "rest" });
     const first = coordinator.record(r, T0 + 1000);

@@ -26,8 +26,9 @@ const INTERVAL_MS = 8000;
 // Two causes, so each incident is its own thread (one cause at once would be one grouped thread).
 const DOWN = ["f-down-1", "f-down-2"];
 const CAUSES = ["user_not_preauthorized", "api_disabled"];
+const HEALTHY = Array.from({ length: 7 }, (_, i) => `f-${String(i)}`);
 const ORGS: FleetOrg[] = [
-  ...Array.from({ length: 7 }, (_, i) => ({ id: `f-${String(i)}`, scenario: "healthy" })),
+  ...HEALTHY.map((id) => ({ id, scenario: "healthy" })),
   ...DOWN.map((id, i) => ({ id, scenario: CAUSES[i] ?? "api_disabled" })),
 ];
 
@@ -153,7 +154,7 @@ describe("scale-out failover", () => {
     if (!victim) throw new Error("no worker");
     await waitUntil(
       "a job in the victim's hands",
-      async () => (await freshActiveJobs(redis.port, PREFIX)).includes(victim.name),
+      async () => (await freshActiveJobs(redis.port, PREFIX, HEALTHY)).includes(victim.name),
       20_000,
     );
     const killedAt = Date.now();
@@ -173,7 +174,7 @@ describe("scale-out failover", () => {
     );
     await waitUntil(
       "a check in flight",
-      async () => (await freshActiveJobs(redis.port, PREFIX)).length > 0,
+      async () => (await freshActiveJobs(redis.port, PREFIX, HEALTHY)).length > 0,
       15_000,
     );
 
