@@ -9,17 +9,20 @@ const HOUR_MS = 3_600_000;
  * sharing the file sees every other's logins, and two of them cannot both take the last one.
  */
 export class SqliteLoginLedger implements LoginLedger {
-  private readonly window: Database.Statement<[string, number], { at: number }>;
+  /** The user's login times after a moment, oldest first, as bare numbers (no row objects). */
+  private readonly window: Database.Statement<[string, number], number>;
   private readonly insert: Database.Statement<[string, number]>;
   private readonly take: (username: string, limit: number, nowMs: number) => LoginTake;
 
   constructor(private readonly db: Database.Database) {
-    this.window = db.prepare(
-      "SELECT at FROM login_ledger WHERE username = ? AND at > ? ORDER BY at",
-    );
+    this.window = db
+      .prepare<[string, number], number>(
+        "SELECT at FROM login_ledger WHERE username = ? AND at > ? ORDER BY at",
+      )
+      .pluck();
     this.insert = db.prepare("INSERT INTO login_ledger (username, at) VALUES (?, ?)");
     const tx = db.transaction((username: string, limit: number, nowMs: number): LoginTake => {
-      const times = this.window.all(username, nowMs - HOUR_MS).map((r) => r.at);
+      const times = this.window.all(username, nowMs - HOUR_MS);
       if (times.length >= limit) {
         const oldest = times[times.length - limit] ?? nowMs;
         return { ok: false, nextFreeAt: oldest + HOUR_MS + 1, times };
@@ -49,6 +52,6 @@ export class SqliteLoginLedger implements LoginLedger {
   }
 
   loginTimesSince(username: string, sinceMs: number): number[] {
-    return this.window.all(username, sinceMs - 1).map((row) => row.at);
+    return this.window.all(username, sinceMs - 1);
   }
 }
