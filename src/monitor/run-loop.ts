@@ -31,7 +31,7 @@ const NEVER = Number.MAX_SAFE_INTEGER;
  */
 export function checkOrgHandler(deps: RunLoopDeps): JobHandler {
   return async (orgId, dueAt, signal) => {
-    const admission = deps.coordinator.admit(orgId, dueAt, deps.clock.now());
+    const admission = await deps.coordinator.admit(orgId, dueAt, deps.clock.now());
     switch (admission.kind) {
       case "unknown":
         return NEVER;

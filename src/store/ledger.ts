@@ -1,5 +1,5 @@
 import type Database from "better-sqlite3";
-import type { LoginLedger, LoginTake } from "./types.js";
+import type { LoginLedger, LoginRequest, LoginTake } from "./types.js";
 
 const HOUR_MS = 3_600_000;
 
@@ -13,6 +13,7 @@ export class SqliteLoginLedger implements LoginLedger {
   private readonly window: Database.Statement<[string, number], number>;
   private readonly insert: Database.Statement<[string, number]>;
   private readonly take: (username: string, limit: number, nowMs: number) => LoginTake;
+  private readonly takeMany: (requests: readonly LoginRequest[]) => LoginTake[];
 
   constructor(private readonly db: Database.Database) {
     this.window = db
@@ -21,7 +22,7 @@ export class SqliteLoginLedger implements LoginLedger {
       )
       .pluck();
     this.insert = db.prepare("INSERT INTO login_ledger (username, at) VALUES (?, ?)");
-    const tx = db.transaction((username: string, limit: number, nowMs: number): LoginTake => {
+    const takeOne = (username: string, limit: number, nowMs: number): LoginTake => {
       const times = this.window.all(username, nowMs - HOUR_MS);
       if (times.length >= limit) {
         const oldest = times[times.length - limit] ?? nowMs;
@@ -30,12 +31,21 @@ export class SqliteLoginLedger implements LoginLedger {
       this.insert.run(username, nowMs);
       times.push(nowMs);
       return { ok: true, times };
-    });
-    this.take = (username, limit, nowMs) => tx.immediate(username, limit, nowMs);
+    };
+    const one = db.transaction(takeOne);
+    const many = db.transaction((requests: readonly LoginRequest[]) =>
+      requests.map((r) => takeOne(r.username, r.limit, r.nowMs)),
+    );
+    this.take = (username, limit, nowMs) => one.immediate(username, limit, nowMs);
+    this.takeMany = (requests) => (requests.length === 0 ? [] : many.immediate(requests));
   }
 
   takeLogin(username: string, limit: number, nowMs: number): LoginTake {
     return this.take(username, limit, nowMs);
+  }
+
+  takeLogins(requests: readonly LoginRequest[]): LoginTake[] {
+    return this.takeMany(requests);
   }
 
   recordLogin(username: string, atMs: number): void {

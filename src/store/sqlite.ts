@@ -23,6 +23,7 @@ import {
 } from "./rows.js";
 import type {
   HistoryStore,
+  LoginRequest,
   LoginTake,
   PruneCounts,
   RecordedPass,
@@ -166,6 +167,10 @@ export class SqliteHistoryStore implements HistoryStore {
 
   takeLogin(username: string, limit: number, nowMs: number): LoginTake {
     return this.ledger.takeLogin(username, limit, nowMs);
+  }
+
+  takeLogins(requests: readonly LoginRequest[]): LoginTake[] {
+    return this.ledger.takeLogins(requests);
   }
 
   recordLogin(username: string, atMs: number): void {

@@ -122,6 +122,13 @@ export interface IncidentLog {
 export type LoginTake =
   { ok: true; times: number[] } | { ok: false; nextFreeAt: number; times: number[] };
 
+/** One login asked of the ledger: for `username`, within `limit` an hour, at `nowMs`. */
+export interface LoginRequest {
+  username: string;
+  limit: number;
+  nowMs: number;
+}
+
 /**
  * The ledger of token requests, shared by every process on the database: the decision to send
  * one is taken inside a write transaction, so two processes cannot both take the last login.
@@ -132,6 +139,11 @@ export interface LoginLedger {
    * (and records it); otherwise says when the next one is free. `times` is the window after.
    */
   takeLogin(username: string, limit: number, nowMs: number): LoginTake;
+  /**
+   * takeLogin for each request in order, in one write transaction (one commit for many due orgs):
+   * a later request for the same user sees the logins the earlier ones took.
+   */
+  takeLogins(requests: readonly LoginRequest[]): LoginTake[];
   /** Notes a token request sent without asking (a forced one-shot check). */
   recordLogin(username: string, atMs: number): void;
   /** Token requests sent for a username at or after `sinceMs`. */

@@ -58,8 +58,8 @@ function count(table: string): number {
 }
 
 describe("coordinator", () => {
-  it("admit takes a login and builds a job without key material", () => {
-    const admission = coordinator.admit("acme", T0, T0);
+  it("admit takes a login and builds a job without key material", async () => {
+    const admission = await coordinator.admit("acme", T0, T0);
     expect(admission.kind).toBe("run");
     const job = (admission as { job: CheckJob }).job;
     expect(job).toMatchObject({
@@ -69,17 +69,17 @@ describe("coordinator", () => {
     });
     expect(JSON.stringify(job)).not.toMatch(/PRIVATE KEY|BEGIN|MII/);
     expect(store.loginsSince("integration@acme.example", 0)).toBe(1);
-    expect(coordinator.admit("nope", T0, T0)).toEqual({ kind: "unknown" });
+    expect(await coordinator.admit("nope", T0, T0)).toEqual({ kind: "unknown" });
   });
 
-  it("a pass adopted at a takeover is admitted without a second login, once", () => {
+  it("a pass adopted at a takeover is admitted without a second login, once", async () => {
     // The previous coordinator admitted (and charged) the pass due at T0, then died.
-    coordinator.admit("acme", T0, T0);
+    await coordinator.admit("acme", T0, T0);
     coordinator.adopt("acme", T0);
-    expect(coordinator.admit("acme", T0, T0 + 1000).kind).toBe("run");
+    expect((await coordinator.admit("acme", T0, T0 + 1000)).kind).toBe("run");
     expect(store.loginsSince("integration@acme.example", 0)).toBe(1);
     // The next pass is a new one and pays its own login.
-    expect(coordinator.admit("acme", T0 + 5 * MIN, T0 + 5 * MIN).kind).toBe("run");
+    expect((await coordinator.admit("acme", T0 + 5 * MIN, T0 + 5 * MIN)).kind).toBe("run");
     expect(store.loginsSince("integration@acme.example", 0)).toBe(2);
   });
 
@@ -153,7 +153,7 @@ describe("coordinator", () => {
     expect(removed).toEqual(["acme"]);
     // Per-org families are streamed text, not prom-client metrics: read the whole exposition.
     expect(await registry.metrics()).not.toContain('org="acme"');
-    expect(coordinator.admit("acme", T0, T0)).toEqual({ kind: "unknown" });
+    expect(await coordinator.admit("acme", T0, T0)).toEqual({ kind: "unknown" });
     expect(coordinator.record(fakeResult({ orgId: "acme", at: T0 + MIN }), T0 + MIN)).toBeNull();
   });
 });

@@ -42,6 +42,21 @@ describe("login ledger", () => {
     store.close();
   });
 
+  it("takes a batch in order in one transaction: later requests see the earlier logins", () => {
+    const store = openStore(join(tmp.dir, "batch.db"));
+    const takes = store.takeLogins([
+      { username: "a", limit: 2, nowMs: 1000 },
+      { username: "b", limit: 2, nowMs: 1000 },
+      { username: "a", limit: 2, nowMs: 1001 },
+      { username: "a", limit: 2, nowMs: 1002 },
+    ]);
+    expect(takes.map((t) => t.ok)).toEqual([true, true, true, false]);
+    expect(takes[3]).toEqual({ ok: false, nextFreeAt: 1000 + HOUR + 1, times: [1000, 1001] });
+    expect(store.loginsSince("a", 0)).toBe(2);
+    expect(store.takeLogins([])).toEqual([]);
+    store.close();
+  });
+
   it("four processes racing for one user's budget take exactly the budget", async () => {
     const file = join(tmp.dir, "race.db");
     openStore(file).close();
