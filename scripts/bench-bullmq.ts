@@ -47,8 +47,9 @@ export async function bullmqRun(
       kind: "redis",
       redisUrl: `redis://127.0.0.1:${String(opts.redisPort)}`,
       prefix: opts.label,
-      // The coordinator keeps every worker busy: as many in flight as they run together.
-      concurrency: WORKER_CONCURRENCY * opts.workers,
+      // Each worker runs 32 at once; the coordinator keeps its default maxInFlight (4 x 32):
+      // with two workers, 64 running and up to 64 queued for them, what the README advises.
+      concurrency: WORKER_CONCURRENCY,
     },
   });
   const children: Child[] = [];

@@ -237,7 +237,7 @@ function assemble(
     `at scale: ${String(o.orgs)} orgs share ${String(m.simOrgs)} simulated orgs and users: the simulator finds an org by a linear scan per request, so 100,000 simulated orgs would make it the bottleneck`,
     `lagP99Ms and achievedPerSecond: a ${String(o.seconds)} s window after startup, opened by one scrape as a Prometheus scraping every ${String(o.seconds)} s would (first checks are spread over the interval, so demand is orgs/interval from the start); lag p99 as histogram_quantile over that window's buckets (bounds 0.1, 0.5, 1, 5 s…, so 99 means "under 100 ms")`,
     "sqliteRowsPerSecond: scripts/bench-store.ts (BatchWriter into a temp file), check rows = passes x stages",
-    `bullmqPerSecond: the checksPerSecond fleet through orgwatch run with scheduler.kind redis, BullMQ on a local redis-server and 1 or 2 orgwatch worker processes (${String(WORKER_CONCURRENCY)} checks at a time each), all on this machine, measured after the at-scale runs; bullmqRatio = 2 workers / in process`,
+    `bullmqPerSecond: the checksPerSecond fleet through orgwatch run with scheduler.kind redis, BullMQ on a local redis-server and 1 or 2 orgwatch worker processes (${String(WORKER_CONCURRENCY)} checks at a time each; the coordinator's default maxInFlight, ${String(4 * WORKER_CONCURRENCY)}), all on this machine, measured after the at-scale runs; bullmqRatio = 2 workers / in process`,
   ];
   return {
     machine: {

@@ -43,6 +43,17 @@ export function asCheckResult(
 }
 
 /**
+ * How many checks the coordinator keeps admitted and unrecorded over all workers. A check is in
+ * Redis on its way out and its result on the way back, so with only as many in flight as the
+ * workers have slots, a slot idles for each round trip; the default keeps some queued for them.
+ */
+export function maxInFlight(
+  cfg: Pick<RedisSchedulerConfig, "concurrency" | "maxInFlight">,
+): number {
+  return cfg.maxInFlight ?? 4 * cfg.concurrency;
+}
+
+/**
  * The coordinator's half of scale-out: a BullMQ scheduler behind the lease, and a CheckWorker
  * that sends each admitted check to the work queue under its deterministic id and waits for the
  * result a worker process returns through Redis.
@@ -84,7 +95,7 @@ export function buildScaleOut(
     redisUrl: cfg.redisUrl,
     prefix: cfg.prefix,
     leaseTtlMs: cfg.leaseTtl,
-    concurrency: cfg.concurrency,
+    concurrency: maxInFlight(cfg),
     clock: deps.clock,
     handlers: deps.handlers(remote),
     ...deps.hooks,

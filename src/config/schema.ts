@@ -199,6 +199,11 @@ export const topSchema = z.strictObject({
           z.strictObject({
             kind: z.literal("redis"),
             concurrency: z.number().int().min(1).max(1024).default(32),
+            // Checks the coordinator keeps admitted and unrecorded (queued in Redis or running)
+            // over all workers; unset: 4 x concurrency. A job spends time in Redis both ways, so
+            // workers idle unless some wait queued for them: give it about twice the sum of the
+            // workers' --concurrency.
+            maxInFlight: z.number().int().min(1).max(100_000).optional(),
             redisUrl: z.string().regex(/^rediss?:\/\//, "must be a redis:// or rediss:// URL"),
             // Every queue and the coordinator lease live under this key prefix.
             prefix: z

@@ -7,6 +7,7 @@ import { loadConfig, loadConfigTree, type LoadedConfig } from "../../src/config/
 import { main } from "../../src/cli.js";
 import { generateIdentity, type GeneratedIdentity } from "../../src/platform/keygen.js";
 import { tempDir } from "../helpers/tmp.js";
+import { maxInFlight } from "../../src/commands/run-redis.js";
 
 let id: GeneratedIdentity;
 let tmp: ReturnType<typeof tempDir>;
@@ -355,9 +356,20 @@ describe("orgwatch config check", () => {
       redisUrl: "redis://127.0.0.1:6379",
       prefix: "orgwatch",
       concurrency: 32,
+      maxInFlight: 128,
       leaseTtl: 10_000,
       stalledAfter: 30_000,
     });
+  });
+
+  it("redis: maxInFlight defaults to four times the concurrency and must be a whole number", () => {
+    const redis = { kind: "redis", redisUrl: "redis://127.0.0.1:6379", concurrency: 8 };
+    const plain = load({ scheduler: redis });
+    expect(plain.top.scheduler.kind === "redis" && maxInFlight(plain.top.scheduler)).toBe(32);
+    const set = load({ scheduler: { ...redis, maxInFlight: 500 } });
+    expect(set.top.scheduler.kind === "redis" && maxInFlight(set.top.scheduler)).toBe(500);
+    const bad = load({ scheduler: { ...redis, maxInFlight: 0.5 } });
+    expect(messages(bad).join("\n")).toMatch(/^scheduler\.maxInFlight: /m);
   });
 
   it("a redis prefix with a space or a colon is refused with its path", () => {
