@@ -1,3 +1,4 @@
+import { performance } from "node:perf_hooks";
 import { Queue, QueueEvents, Worker, type Job } from "bullmq";
 import type { RedisConnection } from "./redis.js";
 
@@ -27,7 +28,11 @@ export type WorkEvent = "stalled" | "re-enqueued" | "failed";
 export interface WorkQueueOptions {
   connection: RedisConnection;
   prefix: string;
-  /** How often jobs waited on are looked up directly (events lost with a Redis restart). */
+  /**
+   * How often jobs waited on are looked up directly (events lost with a Redis restart); a job is
+   * looked up once it has been waited on this long, so a sweep skips the many that will answer
+   * in a moment. Default 2 s.
+   */
   sweepMs?: number;
   onEvent?: (event: WorkEvent, jobId: string) => void;
   onError?: (err: unknown) => void;
@@ -36,6 +41,8 @@ export interface WorkQueueOptions {
 interface Pending {
   name: string;
   data: object;
+  /** performance.now() when it was submitted or last looked up. */
+  since: number;
   resolve: (value: unknown) => void;
   reject: (err: Error) => void;
 }
@@ -73,7 +80,11 @@ export class BullMqWorkQueue {
       this.settle(jobId, { ok: false, reason: failedReason });
     });
     this.events.on("stalled", ({ jobId }) => options.onEvent?.("stalled", jobId));
-    this.sweeper = setInterval(() => void this.sweep(), options.sweepMs ?? 2000);
+    this.sweeper = setInterval(() => void this.sweep(), this.sweepMs);
+  }
+
+  private get sweepMs(): number {
+    return this.options.sweepMs ?? 2000;
   }
 
   /** Resolves once QueueEvents listens, so no result of a job added after it can be missed. */
@@ -84,7 +95,7 @@ export class BullMqWorkQueue {
   /** Enqueues (or joins) job `jobId` and resolves with its result; `signal` stops the wait only. */
   async submit(name: string, jobId: string, data: object, signal: AbortSignal): Promise<unknown> {
     const result = new Promise<unknown>((resolve, reject) => {
-      this.pending.set(jobId, { name, data, resolve, reject });
+      this.pending.set(jobId, { name, data, since: performance.now(), resolve, reject });
       signal.addEventListener("abort", () => {
         if (this.pending.delete(jobId)) reject(new Error("stopped waiting"));
       });
@@ -122,7 +133,10 @@ export class BullMqWorkQueue {
     if (this.sweeping || this.pending.size === 0) return;
     this.sweeping = true;
     try {
+      const due = performance.now() - this.sweepMs;
       for (const [jobId, p] of [...this.pending]) {
+        if (p.since > due) continue;
+        p.since = performance.now();
         const job = await this.queue.getJob(jobId);
         if (!this.pending.has(jobId)) continue;
         if (!job) {
