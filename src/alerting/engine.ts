@@ -124,8 +124,9 @@ export class AlertEngine {
     return answer?.found ? (answer.ref === undefined ? {} : { ref: answer.ref }) : null;
   }
 
-  /** Starts ticking every `everyMs` (one tick at a time). */
+  /** Starts ticking every `everyMs` (one tick at a time); a second start while ticking does nothing. */
   start(everyMs = 1000): void {
+    if (this.timer !== null) return;
     const loop = (): void => {
       this.running = this.tick()
         .catch((err: unknown) => {

@@ -23,8 +23,10 @@ export interface ScaleOut {
   scheduler: BullMqScheduler;
   /** Set by the runtime: what to do on taking the lease, before any check runs. */
   onLeader: () => Promise<void>;
-  /** Set by the runtime: what to do when the lease is lost. */
+  /** Set by the runtime: what to do when the lease is lost (the scheduler stands by again). */
   onLost: (why: string) => void;
+  /** Set by the runtime: what to do when catching up after taking the lease failed. */
+  onTakeoverFailed: (why: string) => void;
 }
 
 /** A worker's answer, checked before it is recorded: it must be the result of this job. */
@@ -85,6 +87,7 @@ export function buildScaleOut(
     scheduler: undefined as unknown as BullMqScheduler,
     onLeader: () => Promise.resolve(),
     onLost: () => undefined,
+    onTakeoverFailed: () => undefined,
   };
   const queueMetrics = createQueueMetrics(deps.registry, {
     counts: () => scheduler.work.counts(),
@@ -102,6 +105,9 @@ export function buildScaleOut(
     onLeader: () => out.onLeader(),
     onLost: (why) => {
       out.onLost(why);
+    },
+    onTakeoverFailed: (why) => {
+      out.onTakeoverFailed(why);
     },
     onWorkEvent: (event, jobId) => {
       if (event === "stalled") queueMetrics.stalled();

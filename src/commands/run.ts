@@ -223,8 +223,18 @@ export async function startRuntime(rt: Runtime): Promise<void> {
     await scheduleAll(rt);
     return;
   }
-  scaleOut.onLeader = () =>
-    catchUp({
+  scaleOut.onLost = (why) => {
+    // Stop working at once, before the lease can expire for another coordinator: nothing more
+    // is recorded or sent; what was recorded while leading commits now, not after the takeover.
+    rt.ready = false;
+    rt.coordinator.close();
+    rt.passes.flush();
+    void rt.alerting?.stop();
+    rt.logger.error({ why }, "lost the coordinator lease; standing by to take it back");
+  };
+  scaleOut.onLeader = () => {
+    rt.coordinator.reopen();
+    return catchUp({
       store: rt.store,
       fleet: rt.fleet,
       coordinator: rt.coordinator,
@@ -233,6 +243,7 @@ export async function startRuntime(rt: Runtime): Promise<void> {
       logger: rt.logger,
       scheduleAll: () => scheduleAll(rt),
     });
+  };
   rt.scheduler.start();
 }
 
@@ -278,16 +289,16 @@ export async function stopRuntime(
 }
 
 /**
- * Resolves when a scale-out coordinator loses its lease. The scheduler has aborted every run in
- * flight; here the coordinator stops recording and the process stops being ready at once.
+ * Resolves when a scale-out coordinator took the lease but could not catch up (its history is
+ * unreadable, say): it let the lease go at once, and the process exits rather than grab it again.
  */
-function leaseLoss(rt: Runtime): Promise<{ lost: string }> {
+function takeoverFailure(rt: Runtime): Promise<{ lost: string }> {
   return new Promise((resolveLoss) => {
     if (!rt.scaleOut) return;
-    rt.scaleOut.onLost = (why) => {
+    rt.scaleOut.onTakeoverFailed = (why) => {
       rt.ready = false;
       rt.coordinator.close();
-      rt.logger.error({ why }, "lost the coordinator lease; stopping");
+      rt.logger.error({ why }, "could not take over as coordinator; stopping");
       resolveLoss({ lost: why });
     };
   });
@@ -309,7 +320,7 @@ export async function runCommand(
   const config = load(opts.config, io);
   if (!config) return 2;
   const rt = buildRuntime(config, { configFile: opts.config, env: io.env });
-  const lost = leaseLoss(rt);
+  const lost = takeoverFailure(rt);
   if (listen !== undefined) rt.listen = listen;
   try {
     await startRuntime(rt);
@@ -328,7 +339,7 @@ export async function runCommand(
   unsubscribe?.();
   if ("lost" in ended) {
     io.stderr(
-      `orgwatch: lost the coordinator lease (${ended.lost}); stopped checking, recording and alerting at once so only one coordinator works. Start it again to stand by.\n`,
+      `orgwatch: ${ended.lost}; let the coordinator lease go so another can lead. Fix what the log says and start it again.\n`,
     );
     await stopRuntime(rt, 0);
     return 1;
@@ -354,8 +365,8 @@ export function registerRun(program: Command, io: CommandIo, result: CommandResu
       "\nServes /metrics, /healthz, /readyz, /api/v1 and the status page (/) on server.listen;\n" +
         "stops on SIGINT/SIGTERM. Reloads the config on SIGHUP, POST /-/reload and a change of the\n" +
         "config or an included file. With scheduler.kind redis it is the coordinator while it holds\n" +
-        "the lease in Redis, else a standby (/readyz 503); it exits 1 when it loses the lease\n" +
-        "(restart it to stand by).\n" +
+        "the lease in Redis, else a standby (/readyz 503); one that loses the lease stops at once\n" +
+        "and stands by again. It exits 1 when it took the lease but could not read the history.\n" +
         `Environment: ${CONFIG_ENV_HELP}, ORGWATCH_LISTEN (like\n` +
         "--listen), ORGWATCH_LOG_LEVEL (default info), ORGWATCH_LOG_FORMAT (json, the default, or text;\n" +
         "config problems follow it when set), ORGWATCH_RESOLVE (host pins, like curl --resolve),\n" +

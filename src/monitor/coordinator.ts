@@ -167,6 +167,11 @@ export class Coordinator {
     this.charged.add(checkIdFor(orgId, dueAt));
   }
 
+  /** Records again after close (a scale-out coordinator that took its lease back). */
+  reopen(): void {
+    this.closed = false;
+  }
+
   /** Stops recording: a pass that finishes after this is dropped, never written. */
   close(): void {
     this.closed = true;

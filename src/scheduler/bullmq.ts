@@ -15,10 +15,18 @@ export interface BullMqSchedulerOptions extends InProcessOptions {
   leaseTtlMs: number;
   /** How often a standby tries the lease; default 1 s. */
   leaseRetryMs?: number;
-  /** Runs once the lease is taken and before any unit runs (a standby reloads its history). */
+  /**
+   * Runs each time the lease is taken, before any unit runs (a standby reloads its history and
+   * schedules every unit again).
+   */
   onLeader?: () => Promise<void> | void;
-  /** Told when the lease is lost; every run in flight has been aborted already. */
+  /**
+   * Told when a held lease is lost. Every run in flight has been aborted already, and the
+   * scheduler stands by for the lease again (onLeader runs when it is taken back).
+   */
   onLost?: (why: string) => void;
+  /** Told when onLeader failed: the lease was let go at once and is not tried again. */
+  onTakeoverFailed?: (why: string) => void;
   onWorkEvent?: (event: WorkEvent, jobId: string) => void;
   onRedisError?: (err: unknown) => void;
 }
@@ -28,12 +36,13 @@ export interface BullMqSchedulerOptions extends InProcessOptions {
  * runs (on its injected clock, like the in-process scheduler); the checks themselves travel as
  * BullMQ jobs with deterministic ids (`work`) to worker processes on any machine. A coordinator
  * without the lease is a standby: it runs nothing. One that loses the lease aborts its runs at
- * once, before the lease can expire for another to take it.
+ * once, before the lease can expire for another to take it, and stands by again.
  */
 export class BullMqScheduler implements Scheduler {
   /** The BullMQ queue check jobs go out on. */
   readonly work: BullMqWorkQueue;
-  private readonly inner: InProcessScheduler;
+  /** The schedule while leading; a fresh, unstarted one after each loss. */
+  private inner: InProcessScheduler;
   private readonly lease: RedisLease;
   private readonly stopping = new AbortController();
   private leading: Promise<void> | null = null;
@@ -50,8 +59,7 @@ export class BullMqScheduler implements Scheduler {
       ttlMs: options.leaseTtlMs,
       ...(options.leaseRetryMs === undefined ? {} : { retryMs: options.leaseRetryMs }),
       onLost: (why) => {
-        void this.inner.stop(0);
-        options.onLost?.(why);
+        this.standBy(why);
       },
     });
     this.work = new BullMqWorkQueue({
@@ -99,6 +107,21 @@ export class BullMqScheduler implements Scheduler {
     return this.lease.held;
   }
 
+  /**
+   * After a loss: abort every run of the old schedule at once (before the lease can expire for
+   * another coordinator), start an empty one, and wait for the lease again.
+   */
+  private standBy(why: string): void {
+    const lost = this.inner;
+    this.inner = new InProcessScheduler(this.options);
+    void lost.stop(0);
+    this.options.onLost?.(why);
+    if (!this.stopping.signal.aborted) {
+      const previous = this.leading ?? Promise.resolve();
+      this.leading = previous.then(() => this.lead());
+    }
+  }
+
   private async lead(): Promise<void> {
     await this.work.ready();
     const got = await this.lease.acquire(this.stopping.signal, (err) =>
@@ -111,7 +134,7 @@ export class BullMqScheduler implements Scheduler {
       // A leader that could not catch up must not check from a stale view: it lets go.
       const why = err instanceof Error ? err.message : String(err);
       await this.lease.release();
-      this.options.onLost?.(`could not take over (${why})`);
+      this.options.onTakeoverFailed?.(`could not take over (${why})`);
       return;
     }
     if (!this.stopping.signal.aborted && this.lease.held) this.inner.start();

@@ -3,6 +3,7 @@
  * real redis-server, checking the simulator's orgs. Every org is checked by the workers and every
  * result is recorded in the coordinator's history; Redis holds no key, token or assertion.
  */
+import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { RESOLVE, type FleetOrg } from "../helpers/fleet.js";
 import { startOrgwatch, waitUntil, type OrgwatchProcess } from "../helpers/orgwatch-process.js";
@@ -19,13 +20,14 @@ const ORGS: FleetOrg[] = [
 let redis: RedisServer;
 let fx: RunFixture;
 let coordinator: OrgwatchProcess | null = null;
+const PREFIX = uniquePrefix("run");
 const workers: WorkerProcess[] = [];
 
 beforeAll(async () => {
   ensureBinaries(["promtool"]);
   redis = await startRedis();
   fx = await runFixture(ORGS, {
-    scheduler: { kind: "redis", redisUrl: redis.url, prefix: uniquePrefix("run"), concurrency: 8 },
+    scheduler: { kind: "redis", redisUrl: redis.url, prefix: PREFIX, concurrency: 8 },
     defaults: { interval: "2s", maxBackoff: "2s", timeout: "2s", loginBudgetPerHour: 3600 },
   });
 }, 60_000);
@@ -77,5 +79,34 @@ describe("orgwatch run with scheduler.kind redis and two workers", () => {
     expect(dump).not.toMatch(
       /PRIVATE KEY|eyJ[A-Za-z0-9_-]{10}|00D[A-Za-z0-9]{12}!AQ|access_token|Bearer /,
     );
+  }, 60_000);
+
+  it("a coordinator whose lease is taken stops at once, stays up as a standby, and leads again", async () => {
+    const c = coordinator;
+    if (!c) throw new Error("the first test starts the coordinator");
+    const held = async (): Promise<number | null> =>
+      sample(await (await fetch(`${c.url}/metrics`)).text(), "orgwatch_coordinator_lease_held");
+    const lastCheck = (): number =>
+      queryDb<{ at: number | null }>(fx.dbFile, "SELECT MAX(started_at) AS at FROM checks")[0]
+        ?.at ?? 0;
+    const thief = new Redis({ host: "127.0.0.1", port: redis.port, maxRetriesPerRequest: 1 });
+    try {
+      // Another coordinator's token replaces ours (a partition that healed late, say).
+      await thief.set(`${PREFIX}:coordinator:lease`, "999999.thief", "PX", 4000);
+      await waitUntil("the coordinator to stand by", async () => (await held()) === 0, 10_000);
+      expect((await fetch(`${c.url}/readyz`)).status).toBe(503);
+      const stoodBy = Date.now();
+      // Nothing is checked while the other holds the lease (a pass already in flight may land).
+      await new Promise((r) => setTimeout(r, 1500));
+      expect(lastCheck()).toBeLessThan(stoodBy);
+      // The thief never renews: its lease expires and this coordinator takes it back.
+      await waitUntil("the lease taken back", async () => (await held()) === 1, 15_000);
+      const back = Date.now();
+      await waitUntil("checks recorded again", () => lastCheck() > back, 15_000);
+      expect((await fetch(`${c.url}/readyz`)).status).toBe(200);
+      expect(c.output()).toMatch(/lost the coordinator lease; standing by/);
+    } finally {
+      thief.disconnect();
+    }
   }, 60_000);
 });

@@ -23,6 +23,14 @@ afterAll(async () => {
   await redis.stop();
 });
 
+async function waitFor(probe: () => boolean, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!probe()) {
+    if (Date.now() > deadline) throw new Error("timed out");
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
 function client(): Redis {
   const c = new Redis({ host: "127.0.0.1", port: redis.port, maxRetriesPerRequest: null });
   c.on("error", () => undefined);
@@ -51,6 +59,7 @@ describe("BullMQ scheduler: the coordinator lease", () => {
     label: string,
     onLost?: (why: string) => void,
     onLeader?: () => Promise<void>,
+    onTakeoverFailed?: (why: string) => void,
   ) {
     const handlers: JobHandlers = {
       "check-org": (id) => {
@@ -72,6 +81,7 @@ describe("BullMQ scheduler: the coordinator lease", () => {
       maxSleepMs: 5,
       ...(onLost ? { onLost } : {}),
       ...(onLeader ? { onLeader } : {}),
+      ...(onTakeoverFailed ? { onTakeoverFailed } : {}),
     });
     return { s, lease };
   }
@@ -120,6 +130,46 @@ describe("BullMQ scheduler: the coordinator lease", () => {
     await b.s.stop(10);
   });
 
+  it("a holder whose lease is taken stops at once, stands by, and leads again when it is free", async () => {
+    const prefix = uniquePrefix("regain");
+    const key = `${prefix}:coordinator:lease`;
+    const ran: string[] = [];
+    const lost: string[] = [];
+    let leads = 0;
+    const a = coordinator(
+      prefix,
+      ran,
+      "a",
+      (why) => lost.push(why),
+      () => {
+        // What the runtime does on taking the lease: schedule every unit again.
+        leads += 1;
+        a.s.schedule({ name: "check-org", id: `x${String(leads)}` }, T0);
+        return Promise.resolve();
+      },
+    );
+    a.s.start();
+    expect(await a.s.led()).toBe(true);
+    await waitFor(() => ran.includes("a:x1"));
+    // Another coordinator's token replaces ours (a partition healed late, say).
+    const thief = client();
+    await thief.set(key, "999.thief", "PX", 1500);
+    await waitFor(() => lost.length === 1);
+    expect(lost).toEqual(["another coordinator holds it"]);
+    expect(a.s.leader).toBe(false);
+    // Standing by: a unit scheduled now does not run while the other holds the lease.
+    a.s.schedule({ name: "check-org", id: "while-standby" }, T0);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(ran).toEqual(["a:x1"]);
+    // The thief's lease expires unrenewed: a takes it back, catches up and runs again.
+    await waitFor(() => a.s.leader && ran.includes("a:x2"), 10_000);
+    expect(leads).toBe(2);
+    // What was scheduled while standing by waited for the lease, and runs now.
+    await waitFor(() => ran.includes("a:while-standby"));
+    expect(await thief.get(key)).toBe(a.s.fencingToken);
+    await a.s.stop(10);
+  });
+
   it("a leader that cannot catch up runs nothing and lets the lease go at once", async () => {
     const prefix = uniquePrefix("catchup");
     const ran: string[] = [];
@@ -128,8 +178,9 @@ describe("BullMQ scheduler: the coordinator lease", () => {
       prefix,
       ran,
       "a",
-      (why) => lost.push(why),
+      (why) => lost.push(`lost: ${why}`),
       () => Promise.reject(new Error("history unreadable")),
+      (why) => lost.push(why),
     );
     a.s.schedule({ name: "check-org", id: "x" }, T0);
     a.s.start();
