@@ -2,6 +2,7 @@ import type { FastifyInstance } from "fastify";
 import type { LoadedConfig } from "../config/load.js";
 import type { ApiMonitor } from "../http/api.js";
 import { registerPage } from "../http/page.js";
+import { pageBasePath } from "../http/page-html.js";
 import type { Clock } from "../platform/clock.js";
 
 /** What the status page is built from: the API's view of the monitor, and the config. */
@@ -32,6 +33,7 @@ export function registerStatusPage(app: FastifyInstance, deps: StatusPageDeps): 
     source: { org: (id) => api.org(id), summary: () => api.summary(), list: (q) => api.orgs(q) },
     apiToken: config.top.server.apiToken ?? null,
     secureCookie: config.top.server.publicUrl?.startsWith("https://") ?? false,
+    basePath: pageBasePath(config.top.server.publicUrl),
     now: () => clock.now(),
   });
 }

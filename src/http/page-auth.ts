@@ -92,10 +92,15 @@ export function cookieValue(header: string | undefined, name: string): string | 
 }
 
 /** The `Set-Cookie` header of a login (`Secure` when the page is served over https). */
-export function sessionCookie(value: string, secure: boolean, maxAgeMs = SESSION_TTL_MS): string {
+export function sessionCookie(
+  value: string,
+  secure: boolean,
+  maxAgeMs = SESSION_TTL_MS,
+  path = "/",
+): string {
   const attrs = [
     `${SESSION_COOKIE}=${value}`,
-    "Path=/",
+    `Path=${path}`,
     "HttpOnly",
     "SameSite=Strict",
     `Max-Age=${String(Math.floor(maxAgeMs / 1000))}`,

@@ -62,7 +62,7 @@ export function fleetHref(
   if (f.text) params.set("q", f.text);
   if (f.cursor) params.set("cursor", f.cursor);
   const qs = params.toString();
-  return qs === "" ? "/" : `/?${qs}`;
+  return qs === "" ? "./" : `./?${qs}`;
 }
 
 function counts(s: FleetSummary): Html {
@@ -96,7 +96,7 @@ function filterForm(f: FleetFilters, s: FleetSummary): Html {
   const option = (value: string, label: string, selected: boolean): Html =>
     html`<option value="${value}" ${selected ? html` selected` : ""}>${label}</option>`;
   const known = new Set(s.byCause.map((c) => c.cause));
-  return html`<form class="filters" method="get" action="/" id="filters">
+  return html`<form class="filters" method="get" action="./" id="filters">
     <label
       >State<select name="state">
         ${STATES.map((st) => option(st, st, st === f.state))}
@@ -120,7 +120,7 @@ function table(page: OrgPage, nowMs: number): Html {
     (o) =>
       html`<tr>
         <td data-label="Org">
-          <a href="/orgs/${o.id}">${o.name}</a
+          <a href="orgs/${o.id}">${o.name}</a
           >${o.name === o.id ? "" : html` <span class="muted">${o.id}</span>`}
         </td>
         <td data-label="State">${stateChip(o.state)}</td>

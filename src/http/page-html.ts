@@ -175,6 +175,28 @@ export interface LayoutOptions {
   script?: string;
 }
 
+declare module "fastify" {
+  interface FastifyInstance {
+    /** The status page's base path (see pageBasePath), set by registerPage. */
+    orgwatchPageBase?: string;
+  }
+}
+
+/**
+ * The path people reach the status page under: `server.publicUrl`'s path with a trailing slash
+ * ("/" without one). A reverse proxy that serves orgwatch under `/orgwatch/` and strips that
+ * prefix needs it in every link; the page's links are relative to a `<base href>` of this path.
+ */
+export function pageBasePath(publicUrl: string | undefined): string {
+  if (publicUrl === undefined) return "/";
+  return `${new URL(publicUrl).pathname.replace(/\/+$/, "")}/`;
+}
+
+/** The page's base path for this reply's server ("/" unless registerPage set one). */
+export function basePathOf(reply: FastifyReply): string {
+  return reply.server.orgwatchPageBase ?? "/";
+}
+
 /** Sends a full HTML page with a strict CSP (inline code only with this response's nonce). */
 export function sendPage(reply: FastifyReply, status: number, o: LayoutOptions): FastifyReply {
   const nonce = randomBytes(16).toString("base64");
@@ -184,6 +206,7 @@ export function sendPage(reply: FastifyReply, status: number, o: LayoutOptions):
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width,initial-scale=1" />
         <meta name="referrer" content="no-referrer" />
+        <base href="${basePathOf(reply)}" />
         <title>${o.title} · orgwatch</title>
         <style nonce="${nonce}">
           ${{ html: CSS }}
@@ -191,11 +214,11 @@ export function sendPage(reply: FastifyReply, status: number, o: LayoutOptions):
       </head>
       <body>
         <header>
-          ${o.fleetLink ? html`<a href="/">orgwatch</a>` : html`<span>orgwatch</span>`}
+          ${o.fleetLink ? html`<a href="./">orgwatch</a>` : html`<span>orgwatch</span>`}
           ${o.who === null ? "" : html`<span class="who">${o.who}</span>`}
           ${
             o.signOut === true
-              ? html`<form method="post" action="/logout" class="who">
+              ? html`<form method="post" action="logout" class="who">
                   <button type="submit" class="link">Sign out</button>
                 </form>`
               : ""
@@ -220,7 +243,7 @@ export function sendPage(reply: FastifyReply, status: number, o: LayoutOptions):
     .header("x-frame-options", "DENY")
     .header(
       "content-security-policy",
-      `default-src 'none'; style-src 'nonce-${nonce}'; script-src 'nonce-${nonce}'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'`,
+      `default-src 'none'; style-src 'nonce-${nonce}'; script-src 'nonce-${nonce}'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'self'`,
     )
     .send(page.html);
 }

@@ -22,7 +22,7 @@ export function sendLogin(
         stored).
       </p>
       ${problem === null ? "" : html`<p class="notice err" role="alert">${problem}</p>`}
-      <form method="post" action="/login" class="filters">
+      <form method="post" action="login" class="filters">
         <input type="hidden" name="next" value="${safeNext(next)}" />
         <label
           >API token<input type="password" name="token" autocomplete="current-password" required

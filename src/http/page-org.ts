@@ -110,7 +110,8 @@ function fixSection(d: OrgDetail): Html {
 export function orgPageBody(d: OrgDetail, mode: OrgPageMode, nowMs: number): Html {
   const s = d;
   const lastStored = d.recentChecks[0]?.startedAt ?? "";
-  const checkUrl = `/api/v1/orgs/${encodeURIComponent(s.id)}/check`;
+  // Relative to the page's <base href>, so it works behind a proxy that adds a path prefix.
+  const checkUrl = `api/v1/orgs/${encodeURIComponent(s.id)}/check`;
   return html`<h1>${s.name} <span class="muted">${s.name === s.id ? "" : s.id}</span></h1>
     <section>
       <button

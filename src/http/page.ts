@@ -27,6 +27,8 @@ export interface PageOptions {
   apiToken: string | null;
   /** Whether people reach the page over https (`server.publicUrl`): the cookie gets `Secure`. */
   secureCookie: boolean;
+  /** The path the page is reached under (pageBasePath of `server.publicUrl`), e.g. "/". */
+  basePath: string;
   now: () => number;
 }
 
@@ -99,23 +101,27 @@ function registerLogin(app: FastifyInstance, o: PageOptions): void {
   // The login form proves its caller itself (the token it posts), so the hook lets it through.
   const own = { config: { auth: "own" satisfies RouteAuth } };
   app.get<{ Querystring: { next?: string } }>("/login", own, async (req, reply) => {
-    if (o.apiToken === null) return reply.redirect("/", 303);
+    if (o.apiToken === null) return reply.redirect(o.basePath, 303);
     return sendLogin(reply, safeNext(req.query.next), null, 200);
   });
   app.post("/login", own, async (req: FastifyRequest, reply) => {
     const form = formOf(req.body);
-    const next = safeNext(form.next);
+    // `next` is the server's own path; the browser reaches it under the base path.
+    const next = `${o.basePath}${safeNext(form.next).slice(1)}`;
     if (o.apiToken === null) return reply.redirect(next, 303);
     // The token is compared in constant time and never written back, not even on a miss.
     if (!sameText(form.token ?? "", o.apiToken)) {
-      return sendLogin(reply, next, "That is not the API token (server.apiToken).");
+      return sendLogin(reply, safeNext(form.next), "That is not the API token (server.apiToken).");
     }
-    reply.header("set-cookie", sessionCookie(signSession(o.apiToken, o.now()), o.secureCookie));
+    reply.header(
+      "set-cookie",
+      sessionCookie(signSession(o.apiToken, o.now()), o.secureCookie, undefined, o.basePath),
+    );
     return reply.redirect(next, 303);
   });
   app.post("/logout", own, async (_req, reply) => {
-    reply.header("set-cookie", sessionCookie("", o.secureCookie, 0));
-    return reply.redirect("/login", 303);
+    reply.header("set-cookie", sessionCookie("", o.secureCookie, 0, o.basePath));
+    return reply.redirect(`${o.basePath}login`, 303);
   });
 }
 
@@ -124,6 +130,7 @@ function registerLogin(app: FastifyInstance, o: PageOptions): void {
  * org at `/orgs/{id}`, the login form, and `/share/{token}`. The auth hook in api.ts has already decided who may see what.
  */
 export function registerPage(app: FastifyInstance, o: PageOptions): void {
+  app.decorate("orgwatchPageBase", o.basePath);
   // Scoped, so a urlencoded parser registered by another route group does not clash with ours.
   void app.register((scope, _opts, done) => {
     if (!scope.hasContentTypeParser("application/x-www-form-urlencoded")) {

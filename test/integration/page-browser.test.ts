@@ -201,7 +201,7 @@ describe("status page in chromium", () => {
     await page.goto(link);
     expect(await page.locator("#org-state").textContent()).toContain("user_not_preauthorized");
     expect(await page.locator("header").textContent()).toContain("Shared view of umbrella");
-    expect(await page.locator('a[href="/"]').count()).toBe(0);
+    expect(await page.locator('a[href="./"]').count()).toBe(0);
     await page.locator("#check-now").click();
     await expect
       .poll(() => page.locator("#check-result").textContent(), { timeout: 60_000 })
