@@ -6,6 +6,8 @@ export interface MissingVariable {
   name: string;
 }
 
+const VARIABLE = /\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g;
+
 /**
  * Replaces `${VAR}` in every string of a parsed YAML tree. Expansion runs after parsing, so a
  * variable's value can never change the document's structure.
@@ -16,31 +18,49 @@ export function expandEnv(
   path: (string | number)[] = [],
   missing: MissingVariable[] = [],
 ): { value: unknown; missing: MissingVariable[] } {
+  return { value: expandNode(node, env, [...path], missing), missing };
+}
+
+/**
+ * One node; `path` is a stack pushed and popped on the way down and copied only for a missing
+ * variable (a 100,000-org config has over a million nodes, nearly none with a variable).
+ */
+function expandNode(
+  node: unknown,
+  env: Readonly<Record<string, string | undefined>>,
+  path: (string | number)[],
+  missing: MissingVariable[],
+): unknown {
   if (typeof node === "string") {
-    const value = node.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (_all, name: string) => {
+    if (!node.includes("${")) return node;
+    return node.replace(VARIABLE, (_all, name: string) => {
       const found = env[name];
       if (found === undefined) {
-        missing.push({ path, name });
+        missing.push({ path: [...path], name });
         return "";
       }
       return found;
     });
-    return { value, missing };
   }
   if (Array.isArray(node)) {
-    return {
-      value: node.map((item, i) => expandEnv(item, env, [...path, i], missing).value),
-      missing,
-    };
+    const out = new Array<unknown>(node.length);
+    for (let i = 0; i < node.length; i++) {
+      path.push(i);
+      out[i] = expandNode(node[i], env, path, missing);
+      path.pop();
+    }
+    return out;
   }
   if (node !== null && typeof node === "object") {
     const out: Record<string, unknown> = {};
     for (const [key, item] of Object.entries(node)) {
-      out[key] = expandEnv(item, env, [...path, key], missing).value;
+      path.push(key);
+      out[key] = expandNode(item, env, path, missing);
+      path.pop();
     }
-    return { value: out, missing };
+    return out;
   }
-  return { value: node, missing };
+  return node;
 }
 
 /** The message for a missing variable, naming it and the field that uses it. */

@@ -21,7 +21,8 @@ const hashes = new WeakMap<OrgTarget, string>();
 /** Orgs that share a key share its KeyObject (the config loads each key once): export it once. */
 const publicKeys = new WeakMap<object, Buffer>();
 
-function publicDer(key: { reveal(): KeyObject }): Buffer {
+/** The DER of a loaded key's public half, exported once per key object. */
+export function publicKeyDer(key: { reveal(): KeyObject }): Buffer {
   let der = publicKeys.get(key);
   if (der === undefined) {
     der = createPublicKey(key.reveal()).export({ type: "spki", format: "der" });
@@ -34,7 +35,7 @@ function computeHash(target: OrgTarget): string {
   const hash = createHash("sha256");
   hash.update([target.loginUrl, target.audience, target.clientId, target.username].join("\n"));
   if (target.key.ok) {
-    hash.update(publicDer(target.key.key));
+    hash.update(publicKeyDer(target.key.key));
   } else {
     hash.update("no-key");
   }

@@ -1,7 +1,8 @@
+import type { KeyStatus } from "../config/keys.js";
 import type { OrgTarget } from "../config/target.js";
 import type { Scheduler } from "../scheduler/types.js";
 import type { OrgRetirement, StateStore } from "../store/types.js";
-import { connectionHash } from "./config-hash.js";
+import { publicKeyDer } from "./config-hash.js";
 import type { Fleet } from "./fleet.js";
 import { resumeCheckAt } from "./schedule.js";
 
@@ -29,10 +30,47 @@ export type ReloadOutcome =
       problems: { file?: string; path: string; message: string }[];
     };
 
-/** Everything a target's behaviour depends on; the key counts by its public half. */
-function fingerprint(target: OrgTarget): string {
-  // Secret prints as "<secret>", so the key counts through the connection hash (public key).
-  return `${connectionHash(target)}\n${JSON.stringify(target)}`;
+/**
+ * Whether two plain objects hold equal values under the same set keys (an undefined field counts
+ * as absent), skipping `skip`. Loops without building key arrays: a reload compares 100,000.
+ */
+function sameFields(x: object, y: object, skip?: string): boolean {
+  const a = x as Record<string, unknown>;
+  const b = y as Record<string, unknown>;
+  let n = 0;
+  for (const k in a) {
+    if (k === skip || a[k] === undefined) continue;
+    n += 1;
+    if (!sameValue(a[k], b[k])) return false;
+  }
+  for (const k in b) if (k !== skip && b[k] !== undefined) n -= 1;
+  return n === 0;
+}
+
+/** Deep equality of loaded config values: primitives, arrays and plain objects. */
+function sameValue(x: unknown, y: unknown): boolean {
+  if (x === y) return true;
+  if (typeof x !== "object" || typeof y !== "object" || x === null || y === null) return false;
+  if (Array.isArray(x) || Array.isArray(y)) {
+    if (!Array.isArray(x) || !Array.isArray(y) || x.length !== y.length) return false;
+    for (let i = 0; i < x.length; i++) if (!sameValue(x[i], y[i])) return false;
+    return true;
+  }
+  return sameFields(x, y);
+}
+
+function sameKey(a: KeyStatus, b: KeyStatus): boolean {
+  if (!a.ok || !b.ok) return !a.ok && !b.ok && a.problem === b.problem;
+  return a.bits === b.bits && (a.key === b.key || publicKeyDer(a.key).equals(publicKeyDer(b.key)));
+}
+
+/**
+ * Whether a freshly loaded target behaves exactly like the running one: every setting equal,
+ * the key by its public half (a reload reads each key file again into a new object). Compared
+ * field by field: hashing a JSON text of each of 100,000 targets took half a reload's time.
+ */
+export function sameTarget(a: OrgTarget, b: OrgTarget): boolean {
+  return sameFields(a, b, "key") && sameKey(a.key, b.key);
 }
 
 /** Compares the running fleet with a freshly loaded org list. */
@@ -43,7 +81,7 @@ export function planOrgChanges(fleet: Fleet, next: readonly OrgTarget[]): OrgCha
   for (const target of next) {
     const entry = fleet.get(target.id);
     if (!entry) added.push(target);
-    else if (fingerprint(entry.target) !== fingerprint(target)) changed.push(target);
+    else if (!sameTarget(entry.target, target)) changed.push(target);
   }
   const removed: string[] = [];
   for (const { target } of fleet.values()) if (!ids.has(target.id)) removed.push(target.id);
