@@ -92,7 +92,9 @@ describe("orgwatch run with scheduler.kind redis and two workers", () => {
     const thief = new Redis({ host: "127.0.0.1", port: redis.port, maxRetriesPerRequest: 1 });
     try {
       // Another coordinator's token replaces ours (a partition that healed late, say).
-      await thief.set(`${PREFIX}:coordinator:lease`, "999999.thief", "PX", 4000);
+      // It lives 8 s: longer than the coordinator needs to notice (a renewal every ttl/3, 3.3 s)
+      // plus the quiet window below, so no takeover can land inside that window.
+      await thief.set(`${PREFIX}:coordinator:lease`, "999999.thief", "PX", 8000);
       await waitUntil("the coordinator to stand by", async () => (await held()) === 0, 10_000);
       expect((await fetch(`${c.url}/readyz`)).status).toBe(503);
       const stoodBy = Date.now();
