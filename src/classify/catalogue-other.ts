@@ -132,6 +132,7 @@ function networkFix(c: Ctx): string[] {
   if (TLS_CODE.test(code)) {
     return [
       `TLS failed (${scrub(code)}): check ${targetHost(c)} for a typo and whether a proxy intercepts TLS; use the org's My Domain as shown in ${myDomain}.`,
+      "If your egress proxy inspects TLS, give orgwatch its CA certificate: start it with NODE_EXTRA_CA_CERTS=/path/to/proxy-ca.pem (never turn verification off).",
     ];
   }
   if (DNS_CODE.test(code) && c.f.stage !== "token" && c.f.tokenFormat !== null) {

@@ -33,9 +33,13 @@ export function activeFault(
   return fault && fault.kind !== "none" ? fault : null;
 }
 
-/** The simulator's own URL as the client addressed it (Host header). */
+/**
+ * The simulator's own URL as the client addressed it (Host header); https when a TLS terminator
+ * in front of it says so (`X-Forwarded-Proto: https`), as Salesforce is only ever reached.
+ */
 export function baseUrlOf(request: FastifyRequest): string {
-  return `http://${request.headers.host ?? `127.0.0.1`}`;
+  const scheme = request.headers["x-forwarded-proto"] === "https" ? "https" : "http";
+  return `${scheme}://${request.headers.host ?? `127.0.0.1`}`;
 }
 
 /**
