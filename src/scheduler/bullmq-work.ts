@@ -194,14 +194,30 @@ export class BullMqWorkQueue {
     return this.pending.size;
   }
 
-  /** Stops sweeping and closes the connections; waits still pending are rejected. */
-  async close(): Promise<void> {
+  /**
+   * Stops sweeping and closes the connections; waits still pending are rejected. A QueueEvents
+   * whose blocking connection lived through a Redis restart may never finish closing (BullMQ
+   * waits for an `end` that does not come), so after `graceMs` the connections are cut instead:
+   * a shutdown must not hang on Redis.
+   */
+  async close(graceMs = 3000): Promise<void> {
     clearInterval(this.sweeper);
     for (const [id, p] of this.pending) {
       this.pending.delete(id);
       p.reject(new Error("work queue closed"));
     }
-    await Promise.all([this.events.close(), this.queue.close()]);
+    let timer: NodeJS.Timeout | undefined;
+    const closed = await Promise.race([
+      Promise.all([this.events.close(), this.queue.close()]).then(() => true),
+      new Promise<false>((resolve) => {
+        timer = setTimeout(() => resolve(false), graceMs);
+      }),
+    ]);
+    clearTimeout(timer);
+    if (!closed) {
+      // Not awaited: disconnect() waits on the same stuck connection; it still stops reconnecting.
+      for (const q of [this.events, this.queue]) void q.disconnect().catch(() => undefined);
+    }
   }
 }
 

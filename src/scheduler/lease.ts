@@ -114,7 +114,9 @@ export class RedisLease {
 
   private async renew(): Promise<void> {
     const token = this.token;
-    if (token === null) return;
+    // Never queue a renewal while disconnected: replayed after a loss, on a Redis that came back
+    // empty, it would re-create the lost lease for a whole ttl and keep every coordinator out.
+    if (token === null || this.options.redis.status !== "ready") return;
     const sentAt = this.now();
     try {
       const ok = await this.options.redis.eval(
@@ -133,9 +135,14 @@ export class RedisLease {
   }
 
   private lose(why: string): void {
-    if (this.token === null) return;
+    const token = this.token;
+    if (token === null) return;
     this.stopTimers();
     this.token = null;
+    // A renewal already on the wire may still land (ioredis resends unanswered commands after a
+    // reconnect); delete what it could re-create, never another holder's lease. Sent after it on
+    // the same connection, so it runs after it.
+    void this.options.redis.eval(RELEASE, 1, this.options.key, token).catch(() => 0);
     this.options.onLost(why);
   }
 

@@ -8,8 +8,8 @@ export interface RedisServer {
   url: string;
   /** Stops the server (SIGKILL when `hard`: a crash, no shutdown work). */
   stop(hard?: boolean): Promise<void>;
-  /** Starts it again on the same port, empty (nothing is persisted). */
-  restart(): Promise<void>;
+  /** Starts it again on the same port, empty (nothing is persisted), after `downMs` down. */
+  restart(downMs?: number): Promise<void>;
 }
 
 /** A free loopback port (bind port 0 and read it back). */
@@ -80,8 +80,9 @@ export async function startRedis(): Promise<RedisServer> {
     port,
     url: `redis://127.0.0.1:${String(port)}`,
     stop,
-    restart: async () => {
+    restart: async (downMs = 0) => {
       await stop(true);
+      if (downMs > 0) await new Promise((r) => setTimeout(r, downMs));
       child = launch(port);
       await waitUp(port, child);
     },

@@ -9,7 +9,7 @@ import { ManualClock } from "../../src/platform/clock.js";
 import { BullMqScheduler } from "../../src/scheduler/bullmq.js";
 import type { JobHandlers } from "../../src/scheduler/types.js";
 import { schedulerContract } from "../contract/scheduler.contract.js";
-import { testRedis, uniquePrefix, type RedisServer } from "../helpers/redis.js";
+import { startRedis, testRedis, uniquePrefix, type RedisServer } from "../helpers/redis.js";
 
 let redis: RedisServer;
 const clients: Redis[] = [];
@@ -169,6 +169,61 @@ describe("BullMQ scheduler: the coordinator lease", () => {
     expect(await thief.get(key)).toBe(a.s.fencingToken);
     await a.s.stop(10);
   });
+
+  it("a holder cut off from Redis loses the lease, and a Redis back empty never sees it again", async () => {
+    // Its own Redis: this test stops it, and restarts it empty after 1.5 s (over 3/4 of the ttl).
+    const own = await startRedis();
+    const prefix = uniquePrefix("outage");
+    const key = `${prefix}:coordinator:lease`;
+    const lease = new Redis({
+      host: "127.0.0.1",
+      port: own.port,
+      maxRetriesPerRequest: null,
+      retryStrategy: () => 50,
+    });
+    lease.on("error", () => undefined);
+    const lost: string[] = [];
+    const s = new BullMqScheduler({
+      redisUrl: own.url,
+      redis: lease,
+      prefix,
+      leaseTtlMs: 1200,
+      leaseRetryMs: 100,
+      concurrency: 1,
+      clock: new ManualClock(T0),
+      handlers: {
+        "check-org": () => Promise.resolve(Number.MAX_SAFE_INTEGER),
+        maintain: () => Promise.resolve(Number.MAX_SAFE_INTEGER),
+      },
+      onLost: (why) => lost.push(why),
+      onRedisError: () => undefined,
+    });
+    const probe = new Redis({ host: "127.0.0.1", port: own.port, retryStrategy: () => 50 });
+    probe.on("error", () => undefined);
+    try {
+      s.start();
+      expect(await s.led()).toBe(true);
+      const old = s.fencingToken;
+      await own.restart(1500);
+      expect(lost).toEqual(["not renewed in time (Redis unreachable?)"]);
+      // Until it leads again, the key is empty or the new holder's: a renewal queued or resent
+      // while offline must not bring the lost lease back for another ttl.
+      const seen: Array<string | null> = [];
+      const deadline = Date.now() + 10_000;
+      while (!s.leader && Date.now() < deadline) {
+        seen.push(await probe.get(key).catch(() => null));
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      expect(s.leader).toBe(true);
+      expect(seen).not.toContain(old);
+      expect(s.fencingToken).not.toBe(old);
+    } finally {
+      await s.stop(10);
+      lease.disconnect();
+      probe.disconnect();
+      await own.stop();
+    }
+  }, 30_000);
 
   it("a leader that cannot catch up runs nothing and lets the lease go at once", async () => {
     const prefix = uniquePrefix("catchup");
