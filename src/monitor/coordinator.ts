@@ -11,7 +11,7 @@ import type {
   LoginTake,
   RecordedPass,
 } from "../store/index.js";
-import type { Fleet } from "./fleet.js";
+import type { Fleet, FleetEntry } from "./fleet.js";
 import { nextCheck } from "./schedule.js";
 import { applyPass } from "./transition.js";
 
@@ -56,6 +56,8 @@ export type Admission =
   | { kind: "run"; job: CheckJob }
   | { kind: "postponed"; until: number; reason: "login_budget" }
   | { kind: "unknown" };
+
+const UNKNOWN: Admission = { kind: "unknown" };
 
 interface QueuedAdmission {
   orgId: string;
@@ -105,18 +107,18 @@ export class Coordinator {
     const batch = this.queued;
     this.queued = [];
     const asks: LoginRequest[] = [];
-    const askOf: Array<number | null> = [];
-    for (const q of batch) {
+    // Each queued org's entry and check id, looked up once, and its place in `asks` (if any).
+    const items = batch.map((q) => {
       const entry = this.closed ? undefined : this.deps.fleet.get(q.orgId);
-      const paid = this.charged.delete(checkIdFor(q.orgId, q.dueAt));
+      const checkId = checkIdFor(q.orgId, q.dueAt);
+      const paid = this.charged.delete(checkId);
       const target = entry?.target;
       if (!target || paid || !target.key.ok || !target.checks.includes("token")) {
-        askOf.push(null);
-        continue;
+        return { q, entry, checkId, ask: -1 };
       }
-      askOf.push(asks.length);
       asks.push({ username: target.username, limit: target.loginBudgetPerHour, nowMs: q.nowMs });
-    }
+      return { q, entry, checkId, ask: asks.length - 1 };
+    });
     let takes: LoginTake[];
     try {
       takes = this.deps.ledger.takeLogins(asks);
@@ -124,17 +126,20 @@ export class Coordinator {
       for (const q of batch) q.reject(err);
       return;
     }
-    batch.forEach((q, i) => {
-      const at = askOf[i];
-      q.resolve(this.admission(q.orgId, q.dueAt, at == null ? null : (takes[at] ?? null)));
-    });
+    for (const { q, entry, checkId, ask } of items) {
+      q.resolve(entry ? this.admission(entry, q.dueAt, checkId, takes[ask] ?? null) : UNKNOWN);
+    }
   }
 
   /** The admission of one queued org, given the ledger's answer (null: no login was asked). */
-  private admission(orgId: string, dueAt: number, take: LoginTake | null): Admission {
-    const entry = this.deps.fleet.get(orgId);
-    if (!entry || this.closed) return { kind: "unknown" };
+  private admission(
+    entry: FleetEntry,
+    dueAt: number,
+    checkId: string,
+    take: LoginTake | null,
+  ): Admission {
     const { target, state } = entry;
+    const orgId = target.id;
     if (take) {
       this.deps.fleet.noteLogins(target.username, take.times);
       if (!take.ok) {
@@ -149,7 +154,7 @@ export class Coordinator {
     return {
       kind: "run",
       job: {
-        checkId: checkIdFor(orgId, dueAt),
+        checkId,
         orgId,
         dueAt,
         history: historyOf(state),
